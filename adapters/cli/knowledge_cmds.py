@@ -1,0 +1,84 @@
+"""``evbot ingest``, ``export`` and ``db upgrade``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import yaml
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from adapters.cli.main import cli, settings_of
+from bot.app import open_database, prepare_store
+from knowledge.export import export_claims, starter_document, to_jsonl
+from knowledge.extract.select import default_extractor
+from knowledge.ingest import IngestSummary, Ingestor, iter_files
+
+PROGRESS_THRESHOLD = 20
+
+
+@cli.command("ingest")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Ingest article files or directories (Markdown or text with optional YAML front matter)."""
+    if not paths:
+        raise click.UsageError("give at least one file or directory")
+    settings = settings_of(ctx)
+    db = open_database(settings)
+    prepare_store(db, seed=settings.seed_on_start)
+    ingestor = Ingestor(db, default_extractor(settings), settings.max_article_bytes)
+    files = list(iter_files(paths))
+    summary = IngestSummary()
+    err = Console(stderr=True)
+    if len(files) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
+        with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), console=err) as progress:
+            task = progress.add_task("ingest", total=len(files))
+            for path in files:
+                summary.results.append(ingestor.ingest_file(path))
+                progress.advance(task)
+    else:
+        summary.results.extend(ingestor.ingest_file(path) for path in files)
+    for result in summary.results:
+        if result.outcome == "rejected":
+            click.echo(f"rejected  {result.origin}: {result.reason}")
+        elif result.outcome == "unchanged":
+            click.echo(f"unchanged {result.origin} ({result.reason})")
+        else:
+            click.echo(f"new       {result.origin}: {result.claims_added} new claims, {result.evidence_added} evidence")
+    click.echo(
+        f"{summary.count('new')} new, {summary.count('unchanged')} unchanged, {summary.count('rejected')} rejected; "
+        f"{summary.claims_added} claims added"
+    )
+    if summary.count("rejected"):
+        sys.exit(1)
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "starter"]), default="jsonl", show_default=True)
+@click.option("--all", "include_inactive", is_flag=True, help="Include retracted and overridden claims.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, include_inactive: bool) -> None:
+    """Write the claims to standard output."""
+    db = open_database(settings_of(ctx))
+    with db.session() as session:
+        if fmt == "starter":
+            click.echo(yaml.safe_dump(starter_document(session), allow_unicode=True, sort_keys=False), nl=False)
+            return
+        for line in to_jsonl(export_claims(session, include_inactive)):
+            click.echo(line)
+
+
+@cli.group("db")
+def db_group() -> None:
+    """Database maintenance."""
+
+
+@db_group.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply the schema migrations."""
+    db = open_database(settings_of(ctx))
+    click.echo(f"database at head: {db.dialect}")

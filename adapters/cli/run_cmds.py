@@ -1,0 +1,88 @@
+"""``evbot run``, ``chat``, ``ask`` and ``config``."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import sys
+
+import click
+
+from adapters.cli.main import cli, settings_of
+from adapters.console.chat import chat, console_request, render
+from bot.app import build_core
+from bot.settings import Settings
+
+ERROR_EXIT = {"usage": 2, "not_found": 3, "refused": 4, "error": 1}
+
+
+@cli.command("ask")
+@click.argument("command_text")
+@click.option("--user", default="user", show_default=True, help="Console user name (principal console:local:NAME).")
+@click.option("--channel", default=None, help="Channel the command comes from (for digests and subscriptions).")
+@click.option("--yes", "confirmed", is_flag=True, help="Confirm a previewed change at once.")
+@click.option("--render", "reply_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def ask(ctx: click.Context, command_text: str, user: str, channel: str | None, confirmed: bool, reply_format: str) -> None:
+    """Run one command, e.g. evbot ask "/ev compare xpeng li-auto"."""
+    core = build_core(settings_of(ctx))
+    reply = core.handle(console_request(command_text, user, channel, confirmed))
+    click.echo(render(reply_format)(reply), nl=False)
+    if reply.is_error:
+        sys.exit(ERROR_EXIT.get(reply.kind, 1))
+
+
+@cli.command("chat")
+@click.option("--user", default="user", show_default=True)
+@click.option("--channel", default="console", show_default=True)
+@click.option("--render", "reply_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def chat_command(ctx: click.Context, user: str, channel: str, reply_format: str) -> None:
+    """Chat with the bot in the terminal."""
+    chat(build_core(settings_of(ctx)), user, channel, reply_format)
+
+
+# Each platform module exposes `async def serve(core, settings)`; it is started when configured.
+PLATFORMS = {
+    "slack": ("adapters.slack.runtime", lambda s: s.slack_http_enabled or s.slack_socket_enabled),
+    "discord": ("adapters.discord.runtime", lambda s: s.discord_enabled),
+}
+BACKGROUND = ("bot.digest.runtime",)  # background services started beside the adapters, when present
+
+
+@cli.command("run")
+@click.option("--user", default="user", show_default=True, help="Console user when no platform is configured.")
+@click.pass_context
+def run(ctx: click.Context, user: str) -> None:
+    """Start every configured adapter; with no Slack or Discord credentials, the console chat."""
+    settings = settings_of(ctx)
+    core = build_core(settings)
+    enabled = [name for name, (_, is_on) in PLATFORMS.items() if is_on(settings)]
+    if not enabled:
+        click.echo("No Slack or Discord credentials set: starting the console chat on the local knowledge store.")
+        chat(core, user, "console")
+        return
+    click.echo(f"Starting: {', '.join(enabled)}")
+    asyncio.run(_serve_all(core, settings, enabled))
+
+
+async def _serve_all(core: object, settings: Settings, enabled: list[str]) -> None:
+    tasks = []
+    for name in enabled:
+        module = importlib.import_module(PLATFORMS[name][0])
+        tasks.append(asyncio.create_task(module.serve(core, settings), name=name))
+    for module_name in BACKGROUND:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        tasks.append(asyncio.create_task(module.serve(core, settings), name=module_name))
+    await asyncio.gather(*tasks)
+
+
+@cli.command("config")
+@click.pass_context
+def config(ctx: click.Context) -> None:
+    """Print the effective settings, secrets masked."""
+    for name, value in settings_of(ctx).masked().items():
+        click.echo(f"{name} = {value}")

@@ -1,0 +1,1 @@
+"""The console adapter: a terminal chat for local use, demos and tests."""

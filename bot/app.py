@@ -1,0 +1,44 @@
+"""Composition: settings → database (upgraded, seeded) → core."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import func, select
+
+from bot.core import Core
+from bot.settings import Settings
+from knowledge.db import Database
+from knowledge.gazetteer import load_seed_entities
+from knowledge.schema import Claim
+from knowledge.starter import load_starter
+from knowledge.store import sync_entities
+
+log = logging.getLogger("evbot.app")
+
+
+def open_database(settings: Settings, upgrade: bool = True) -> Database:
+    db = Database(settings.effective_database_url)
+    if upgrade:
+        db.upgrade()
+    return db
+
+
+def prepare_store(db: Database, seed: bool = True) -> None:
+    """Make sure the tracked entities exist; on an empty store, load the bundled starter facts."""
+    with db.transaction() as session:
+        sync_entities(session, load_seed_entities())
+    if not seed:
+        return
+    with db.transaction() as session:
+        empty = session.scalar(select(func.count(Claim.id))) == 0
+        if empty:
+            added = load_starter(session)
+            log.info("empty store: loaded %d starter facts", added)
+
+
+def build_core(settings: Settings | None = None) -> Core:
+    settings = settings or Settings()
+    db = open_database(settings)
+    prepare_store(db, seed=settings.seed_on_start)
+    return Core(db, settings)

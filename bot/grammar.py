@@ -1,0 +1,52 @@
+"""Command grammar: ``/ev <command> [arguments]`` with shell-style quoting.
+
+The same text arrives from every platform (Slack's slash-command text, Discord options joined
+back into a line, the console), so there is one parser and one set of usage messages.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+PREFIXES = ("/ev", "ev")
+_SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
+
+
+class UsageError(Exception):
+    """The command is malformed; ``usage`` says how to write it."""
+
+    def __init__(self, message: str, usage: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    name: str
+    args: list[str]
+    raw: str
+
+
+def tokenize(text: str) -> list[str]:
+    cleaned = text.translate(_SMART_QUOTES).strip()
+    try:
+        tokens = shlex.split(cleaned, posix=True)
+    except ValueError as exc:
+        raise UsageError(f"cannot read the command: {exc} (check your quotes)") from exc
+    if tokens and tokens[0].lower() in PREFIXES:
+        tokens = tokens[1:]
+    return tokens
+
+
+def parse(text: str) -> ParsedCommand:
+    tokens = tokenize(text)
+    if not tokens:
+        return ParsedCommand("help", [], text)
+    return ParsedCommand(tokens[0].lower(), tokens[1:], text)
+
+
+def quote_arg(arg: str) -> str:
+    """Quote one argument so that ``parse`` reads it back as it was (used by adapters' options)."""
+    return shlex.quote(arg)

@@ -1,0 +1,1 @@
+"""The structured knowledge store: entities, articles, claims with evidence, audit log."""
