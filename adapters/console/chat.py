@@ -17,7 +17,7 @@ def console_request(text: str, user: str, channel: str | None = None, confirmed:
         principal=f"console:local:{user}",
         platform="console",
         workspace="local",
-        channel=f"console:{channel}" if channel else None,
+        channel=channel,
         confirmed=confirmed,
         display_name=user,
     )
