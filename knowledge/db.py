@@ -43,7 +43,8 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    # "heads": features may add migrations on separate branches from 0001; all of them apply.
     command.upgrade(alembic_config(engine), revision)
 
 
