@@ -59,4 +59,7 @@ class Context:
     def require(self, permission: str) -> None:
         decision = decide(permission, self.principal, self.request.roles, self.admins())
         if not decision.allowed:
-            raise Refused(permission, f"You need permission to {PERMISSIONS.get(permission, permission)}: {decision.reason}.")
+            raise Refused(
+                permission,
+                f"You need permission to {PERMISSIONS.get(permission, permission)}: {decision.reason}.",
+            )

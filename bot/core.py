@@ -59,14 +59,20 @@ class Core:
             return not_found_reply(exc)
         except Refused as exc:
             self._record_refusal(request, exc)
-            return Reply(kind="refused", title="Not allowed", sections=[Section(text=exc.reason)], ephemeral=True)
+            return Reply(
+                kind="refused", title="Not allowed", sections=[Section(text=exc.reason)], ephemeral=True
+            )
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("command failed (ref %s, principal %s)", ref, request.principal)
             return Reply(
                 kind="error",
                 title="Something went wrong",
-                sections=[Section(text=f"The command could not be completed and nothing was changed. Reference: {ref}.")],
+                sections=[
+                    Section(
+                        text=f"The command could not be completed and nothing was changed. Reference: {ref}."
+                    )
+                ],
                 ephemeral=True,
             )
 
@@ -87,8 +93,15 @@ class Core:
     def _record_refusal(self, request: CommandRequest, exc: Refused) -> None:
         try:
             with self.db.transaction() as session:
-                audit(session, request.principal, "refused", "command", None,
-                      after={"command": request.text[:500], "permission": exc.permission}, reason=exc.reason)
+                audit(
+                    session,
+                    request.principal,
+                    "refused",
+                    "command",
+                    None,
+                    after={"command": request.text[:500], "permission": exc.permission},
+                    reason=exc.reason,
+                )
         except Exception:  # the refusal itself must still reach the user
             log.exception("could not record a refusal for %s", request.principal)
         log.warning("refused %s: %s", request.principal, exc.permission)
@@ -98,8 +111,13 @@ def usage_reply(exc: UsageError) -> Reply:
     sections = [Section(text=exc.message)]
     if exc.usage:
         sections.append(Section(title="Usage", text=exc.usage))
-    return Reply(kind="usage", title="That command needs fixing", sections=sections, ephemeral=True,
-                 footer="Type /ev help for every command.")
+    return Reply(
+        kind="usage",
+        title="That command needs fixing",
+        sections=sections,
+        ephemeral=True,
+        footer="Type /ev help for every command.",
+    )
 
 
 def not_found_reply(exc: NotFound) -> Reply:

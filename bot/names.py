@@ -83,7 +83,9 @@ class NameIndex:
         if not query:
             return []
         found: list[EntityInfo] = []
-        for _choice, score, index in process.extract(query, snap.choices, scorer=fuzz.WRatio, limit=limit * 4):
+        for _choice, score, index in process.extract(
+            query, snap.choices, scorer=fuzz.WRatio, limit=limit * 4
+        ):
             if score < 70:
                 continue
             entity = snap.gazetteer.entities.get(snap.choice_ids[index])

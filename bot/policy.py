@@ -27,9 +27,15 @@ def decide(permission: str, principal: str, roles: frozenset[str], admins: froze
     if permission == "admin":
         if is_admin:
             return Decision(True, permission, "admin")
-        return Decision(False, permission, f"{principal} is not an evbot admin; ask an admin to run `/ev admin add {principal}`")
+        return Decision(
+            False,
+            permission,
+            f"{principal} is not an evbot admin; ask an admin to run `/ev admin add {principal}`",
+        )
     if permission == "manage_channel":
         if is_admin or CHANNEL_MANAGER in roles:
             return Decision(True, permission, "admin or channel manager")
-        return Decision(False, permission, "only admins or people who manage this channel may change its digest")
+        return Decision(
+            False, permission, "only admins or people who manage this channel may change its digest"
+        )
     return Decision(False, permission, f"unknown permission {permission!r}")

@@ -58,7 +58,9 @@ def plural(spec: PropertySpec) -> str:
 
 def fact_text(fact: Fact, with_as_of: bool = True) -> str:
     text = fact.value.display()
-    qualifiers = {k: v for k, v in fact.qualifiers.items() if k not in PROPERTIES[fact.property].slot_qualifiers}
+    qualifiers = {
+        k: v for k, v in fact.qualifiers.items() if k not in PROPERTIES[fact.property].slot_qualifiers
+    }
     extra = [str(v) for k, v in qualifiers.items() if k not in ("period",)]
     if "period" in fact.qualifiers:
         extra.insert(0, str(fact.qualifiers["period"]))
@@ -70,7 +72,10 @@ def fact_text(fact: Fact, with_as_of: bool = True) -> str:
 
 
 def _conflict_items(fact: Fact, book: CitationBook) -> list[Item]:
-    return [Item(text=fact_text(other), citations=book.cite([other]), note=f"claim #{other.claim_id}") for other in fact.conflicts]
+    return [
+        Item(text=fact_text(other), citations=book.cite([other]), note=f"claim #{other.claim_id}")
+        for other in fact.conflicts
+    ]
 
 
 def _detail_text(spec: PropertySpec, facts: list[Fact]) -> str:
@@ -101,7 +106,9 @@ def rows_for(facts: list[Fact], book: CitationBook) -> list[Row]:
             for fact in prop_facts:
                 details[(spec.item_of, str(fact.qualifiers.get(spec.item_key, "")))][prop_id].append(fact)
     rows: list[Row] = []
-    ordered = sorted(PROPERTIES.values(), key=lambda s: GROUPS.index(s.group) if s.group in GROUPS else len(GROUPS))
+    ordered = sorted(
+        PROPERTIES.values(), key=lambda s: GROUPS.index(s.group) if s.group in GROUPS else len(GROUPS)
+    )
     for spec in ordered:
         if spec.item_of:
             continue
@@ -122,7 +129,11 @@ def rows_for(facts: list[Fact], book: CitationBook) -> list[Row]:
             for group in parts.values():
                 for detail in group:
                     conflicts += _conflict_items(detail, book)
-            items.append(Item(text=text, citations=book.cite(cited), conflicts=conflicts, note=f"claim #{fact.claim_id}"))
+            items.append(
+                Item(
+                    text=text, citations=book.cite(cited), conflicts=conflicts, note=f"claim #{fact.claim_id}"
+                )
+            )
         # details whose item was never named as such still deserve a line
         for (head, key), parts in details.items():
             if head != spec.id or key in used_keys:
@@ -130,8 +141,13 @@ def rows_for(facts: list[Fact], book: CitationBook) -> list[Row]:
             for prop_id, group in parts.items():
                 label = key.replace("-", " ").title() if key else PROPERTIES[prop_id].label
                 conflicts = [c for f in group for c in _conflict_items(f, book)]
-                items.append(Item(text=f"{label}: {_detail_text(PROPERTIES[prop_id], group)}",
-                                  citations=book.cite(group), conflicts=conflicts))
+                items.append(
+                    Item(
+                        text=f"{label}: {_detail_text(PROPERTIES[prop_id], group)}",
+                        citations=book.cite(group),
+                        conflicts=conflicts,
+                    )
+                )
         if items:
             rows.append(Row(spec, items))
     return rows

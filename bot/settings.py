@@ -14,7 +14,9 @@ def _env(default: Any, *names: str) -> Any:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
+    )
 
     data_dir: Path = _env(Path("data"), "EVBOT_DATA_DIR", "data_dir")
     database_url: str | None = _env(None, "EVBOT_DATABASE_URL", "database_url")

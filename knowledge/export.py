@@ -15,7 +15,7 @@ from knowledge.store import claim_value
 
 
 def export_claims(session: Session, include_inactive: bool = False) -> Iterator[dict[str, Any]]:
-    names = dict(session.execute(select(Entity.id, Entity.name_en)).tuples().all())
+    names: dict[str, str] = {row[0]: row[1] for row in session.execute(select(Entity.id, Entity.name_en))}
     query = select(Claim).order_by(Claim.id)
     if not include_inactive:
         query = query.where(Claim.status.in_(("extracted", "confirmed")))
@@ -31,7 +31,13 @@ def export_claims(session: Session, include_inactive: bool = False) -> Iterator[
             )
         ]
         if claim.created_by:
-            sources.append({"admin": claim.created_by, "url": claim.source_url, "published": claim.created_at.date().isoformat()})
+            sources.append(
+                {
+                    "admin": claim.created_by,
+                    "url": claim.source_url,
+                    "published": claim.created_at.date().isoformat(),
+                }
+            )
         yield {
             "id": claim.id,
             "subject": claim.subject_id,
@@ -65,10 +71,20 @@ def starter_document(session: Session) -> dict[str, Any]:
         first = article_sources[0]
         source_id = f"s{len(sources) + 1}" if first["url"] not in sources else sources[first["url"]]["id"]
         if first["url"] not in sources:
-            sources[first["url"]] = {"id": source_id, "url": first["url"], "title": first["title"],
-                                     "publisher": first["publisher"], "published": first["published"]}
-        fact: dict[str, Any] = {"subject": row["subject"], "property": row["property"], "value": row["value_typed"],
-                                "source": sources[first["url"]]["id"], "confidence": row["confidence"]}
+            sources[first["url"]] = {
+                "id": source_id,
+                "url": first["url"],
+                "title": first["title"],
+                "publisher": first["publisher"],
+                "published": first["published"],
+            }
+        fact: dict[str, Any] = {
+            "subject": row["subject"],
+            "property": row["property"],
+            "value": row["value_typed"],
+            "source": sources[first["url"]]["id"],
+            "confidence": row["confidence"],
+        }
         if row["qualifiers"]:
             fact["qualifiers"] = row["qualifiers"]
         if row["as_of"]:

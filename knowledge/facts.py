@@ -57,14 +57,14 @@ class Fact:
     conflicts: list[Fact] = field(default_factory=list)
     note: str | None = None
 
-    @property
-    def publishers(self) -> int:
+    def publisher_count(self) -> int:
+        """Independent sources: distinct publishers (or links, when the publisher is unknown)."""
         return len({(s.publisher or s.url or s.key) for s in self.sources})
 
 
 def _rank(fact: Fact) -> tuple[int, int, float, str, datetime]:
     as_of = fact.as_of.sort_key() if fact.as_of else ""
-    return (1 if fact.status == "confirmed" else 0, fact.publishers, fact.confidence, as_of, fact.created_at)
+    return (1 if fact.status == "confirmed" else 0, fact.publisher_count(), fact.confidence, as_of, fact.created_at)
 
 
 def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
@@ -87,7 +87,15 @@ def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
         )
         if claim.created_by:
             facts[claim.id].sources.append(
-                Source(None, claim.source_url, None, None, None, admin=claim.created_by, admin_at=claim.created_at)
+                Source(
+                    None,
+                    claim.source_url,
+                    None,
+                    None,
+                    None,
+                    admin=claim.created_by,
+                    admin_at=claim.created_at,
+                )
             )
     if not facts:
         return facts

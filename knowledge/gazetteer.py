@@ -89,5 +89,7 @@ def load_seed_entities(path: Path = ENTITIES_FILE) -> Gazetteer:
             if isinstance(item, str):
                 aliases.append(Alias(info.id, item, "en", "short"))
             else:
-                aliases.append(Alias(info.id, item["alias"], item.get("lang", "en"), item.get("kind", "short")))
+                aliases.append(
+                    Alias(info.id, item["alias"], item.get("lang", "en"), item.get("kind", "short"))
+                )
     return Gazetteer(entities, aliases)

@@ -23,11 +23,21 @@ from knowledge.dates import PartialDate
 from knowledge.db import Database
 from knowledge.extract.base import ArticleDoc, Extraction, Extractor
 from knowledge.schema import Article, Development, ReviewItem
-from knowledge.store import ClaimInput, EvidenceMismatch, add_evidence, audit, load_gazetteer, now, upsert_claim
+from knowledge.store import (
+    ClaimInput,
+    EvidenceMismatch,
+    add_evidence,
+    audit,
+    load_gazetteer,
+    now,
+    upsert_claim,
+)
 from knowledge.values import normalise_name
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 TEXT_SUFFIXES = {".md", ".markdown", ".txt", ".text"}
+# Files taken when walking a directory; a file named explicitly is always tried.
+ARTICLE_SUFFIXES = TEXT_SUFFIXES | {".html", ".htm"}
 FRONT_MATTER_KEYS = {"title", "url", "publisher", "author", "published", "source", "lang", "tags"}
 
 Outcome = Literal["new", "unchanged", "rejected"]
@@ -172,7 +182,11 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not child.name.startswith("."):
+                if (
+                    child.is_file()
+                    and not child.name.startswith(".")
+                    and child.suffix.lower() in ARTICLE_SUFFIXES
+                ):
                     yield child
         else:
             yield path
@@ -221,15 +235,27 @@ class Ingestor:
                 article = self._store_article(session, raw, digest, stub)
                 result = IngestResult(raw.origin, "new", None, article.id)
                 self._store_extraction(session, article, extraction, result)
-                audit(session, "pipeline", "ingest", "article", str(article.id), after={
-                    "url": raw.url, "title": raw.title, "claims_added": result.claims_added,
-                    "evidence_added": result.evidence_added, "extractor": f"{self.extractor.name}@{self.extractor.version}",
-                })
+                audit(
+                    session,
+                    "pipeline",
+                    "ingest",
+                    "article",
+                    str(article.id),
+                    after={
+                        "url": raw.url,
+                        "title": raw.title,
+                        "claims_added": result.claims_added,
+                        "evidence_added": result.evidence_added,
+                        "extractor": f"{self.extractor.name}@{self.extractor.version}",
+                    },
+                )
                 return result
         except (Rejected, EvidenceMismatch) as exc:
             return IngestResult(raw.origin, "rejected", str(exc))
         except SQLAlchemyError as exc:
-            return IngestResult(raw.origin, "rejected", f"store error, nothing saved: {exc.__class__.__name__}")
+            return IngestResult(
+                raw.origin, "rejected", f"store error, nothing saved: {exc.__class__.__name__}"
+            )
 
     def ingest_paths(self, paths: Iterable[Path]) -> Iterator[IngestResult]:
         for path in iter_files(paths):
@@ -259,7 +285,9 @@ class Ingestor:
         session.flush()
         return article
 
-    def _store_extraction(self, session: Session, article: Article, extraction: Extraction, result: IngestResult) -> None:
+    def _store_extraction(
+        self, session: Session, article: Article, extraction: Extraction, result: IngestResult
+    ) -> None:
         for draft in extraction.claims:
             claim, created = upsert_claim(
                 session,
@@ -280,7 +308,9 @@ class Ingestor:
             )
         for dev in extraction.developments:
             if article.body is None or article.body[dev.start : dev.end] != dev.sentence:
-                raise EvidenceMismatch(f"development sentence does not match the article at {dev.start}:{dev.end}")
+                raise EvidenceMismatch(
+                    f"development sentence does not match the article at {dev.start}:{dev.end}"
+                )
             session.add(
                 Development(
                     article_id=article.id,
@@ -295,12 +325,21 @@ class Ingestor:
             )
         for org in extraction.unknown_orgs:
             key = normalise_name(org.name)
-            item = session.scalars(select(ReviewItem).where(ReviewItem.kind == "unknown_org", ReviewItem.key == key)).first()
+            item = session.scalars(
+                select(ReviewItem).where(ReviewItem.kind == "unknown_org", ReviewItem.key == key)
+            ).first()
             if item is None:
                 session.add(
                     ReviewItem(
-                        kind="unknown_org", key=key, label=org.name, count=1, example_article_id=article.id,
-                        example_quote=org.quote, status="open", created_at=now(), updated_at=now(),
+                        kind="unknown_org",
+                        key=key,
+                        label=org.name,
+                        count=1,
+                        example_article_id=article.id,
+                        example_quote=org.quote,
+                        status="open",
+                        created_at=now(),
+                        updated_at=now(),
                     )
                 )
                 session.flush()

@@ -26,8 +26,12 @@ def value_to_dict(value: Value) -> dict[str, Any]:
 def value_from_dict(data: dict[str, Any]) -> Value:
     if "amount" in data:
         upper = data.get("upper")
-        return Quantity(float(data["amount"]), str(data.get("unit", "")), float(upper) if upper is not None else None,
-                        bool(data.get("approx", False)))
+        return Quantity(
+            float(data["amount"]),
+            str(data.get("unit", "")),
+            float(upper) if upper is not None else None,
+            bool(data.get("approx", False)),
+        )
     if "entity" in data:
         return EntityRef(str(data["entity"]), str(data.get("name", data["entity"])))
     if "date" in data:

@@ -32,9 +32,13 @@ def load_starter(session: Session, path: Path = STARTER_FILE) -> int:
         if article is None:
             published = parse_optional(source.get("published"))
             article = Article(
-                url=source["url"], title=source.get("title"), publisher=source.get("publisher"),
-                author=source.get("author"), published=published.iso() if published else None,
-                published_precision=published.precision if published else None, fetched_at=now(),
+                url=source["url"],
+                title=source.get("title"),
+                publisher=source.get("publisher"),
+                author=source.get("author"),
+                published=published.iso() if published else None,
+                published_precision=published.precision if published else None,
+                fetched_at=now(),
             )
             session.add(article)
             session.flush()

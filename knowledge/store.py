@@ -59,7 +59,13 @@ def sync_entities(session: Session, gazetteer: Gazetteer) -> int:
         if (alias.norm, alias.entity_id) in known or not alias.norm:
             continue
         session.add(
-            EntityAlias(entity_id=alias.entity_id, alias=alias.alias, alias_norm=alias.norm, lang=alias.lang, kind=alias.kind)
+            EntityAlias(
+                entity_id=alias.entity_id,
+                alias=alias.alias,
+                alias_norm=alias.norm,
+                lang=alias.lang,
+                kind=alias.kind,
+            )
         )
         known.add((alias.norm, alias.entity_id))
     return added
@@ -70,14 +76,18 @@ def load_gazetteer(session: Session) -> Gazetteer:
         row.id: EntityInfo(row.id, row.type, row.name_en, row.name_zh, row.parent_id, row.ticker, row.country)
         for row in session.scalars(select(Entity))
     }
-    aliases = [Alias(row.entity_id, row.alias, row.lang, row.kind) for row in session.scalars(select(EntityAlias))]
+    aliases = [
+        Alias(row.entity_id, row.alias, row.lang, row.kind) for row in session.scalars(select(EntityAlias))
+    ]
     return Gazetteer(entities, aliases)
 
 
 def value_columns(value: Value) -> dict[str, Any]:
     columns: dict[str, Any] = {"value_kind": value.kind, "value_key": value.key()}
     if isinstance(value, Quantity):
-        columns.update(value_num=value.amount, value_upper=value.upper, value_unit=value.unit, approx=value.approx)
+        columns.update(
+            value_num=value.amount, value_upper=value.upper, value_unit=value.unit, approx=value.approx
+        )
     elif isinstance(value, EntityRef):
         columns.update(value_entity_id=value.entity_id, value_text=value.name)
     elif isinstance(value, DateValue):
@@ -172,23 +182,35 @@ def upsert_claim(session: Session, data: ClaimInput) -> tuple[Claim, bool]:
 
 
 def add_evidence(
-    session: Session, claim: Claim, article_id: int, body: str | None, quote: str | None, start: int | None, end: int | None
+    session: Session,
+    claim: Claim,
+    article_id: int,
+    body: str | None,
+    quote: str | None,
+    start: int | None,
+    end: int | None,
 ) -> bool:
     """Attach a source to a claim. A quote is stored only when it is the exact text at its offsets."""
-    if quote is not None:
-        if body is None or start is None or end is None or body[start:end] != quote:
-            raise EvidenceMismatch(f"quote does not match the article at {start}:{end}")
+    if quote is not None and (body is None or start is None or end is None or body[start:end] != quote):
+        raise EvidenceMismatch(f"quote does not match the article at {start}:{end}")
     duplicate = session.scalars(
         select(Evidence.id).where(
-            Evidence.claim_id == claim.id, Evidence.article_id == article_id, Evidence.char_start.is_(start)
-            if start is None
-            else Evidence.char_start == start,
+            Evidence.claim_id == claim.id,
+            Evidence.article_id == article_id,
+            Evidence.char_start.is_(start) if start is None else Evidence.char_start == start,
         )
     ).first()
     if duplicate is not None:
         return False
     session.add(
-        Evidence(claim_id=claim.id, article_id=article_id, quote=quote, char_start=start, char_end=end, created_at=now())
+        Evidence(
+            claim_id=claim.id,
+            article_id=article_id,
+            quote=quote,
+            char_start=start,
+            char_end=end,
+            created_at=now(),
+        )
     )
     return True
 

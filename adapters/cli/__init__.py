@@ -7,13 +7,14 @@ import sys
 
 import click
 
-from adapters.cli.main import cli
 from adapters.cli import knowledge_cmds, run_cmds  # noqa: F401  (register subcommands)
+from adapters.cli.main import cli
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
     try:
         cli(standalone_mode=True)
     except click.exceptions.Exit as exc:  # pragma: no cover - click handles this itself

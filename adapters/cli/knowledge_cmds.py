@@ -14,7 +14,7 @@ from adapters.cli.main import cli, settings_of
 from bot.app import open_database, prepare_store
 from knowledge.export import export_claims, starter_document, to_jsonl
 from knowledge.extract.select import default_extractor
-from knowledge.ingest import IngestSummary, Ingestor, iter_files
+from knowledge.ingest import Ingestor, IngestSummary, iter_files
 
 PROGRESS_THRESHOLD = 20
 
@@ -47,7 +47,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         elif result.outcome == "unchanged":
             click.echo(f"unchanged {result.origin} ({result.reason})")
         else:
-            click.echo(f"new       {result.origin}: {result.claims_added} new claims, {result.evidence_added} evidence")
+            click.echo(
+                f"new       {result.origin}: {result.claims_added} new claims, {result.evidence_added} evidence"
+            )
     click.echo(
         f"{summary.count('new')} new, {summary.count('unchanged')} unchanged, {summary.count('rejected')} rejected; "
         f"{summary.claims_added} claims added"
@@ -65,7 +67,9 @@ def export(ctx: click.Context, fmt: str, include_inactive: bool) -> None:
     db = open_database(settings_of(ctx))
     with db.session() as session:
         if fmt == "starter":
-            click.echo(yaml.safe_dump(starter_document(session), allow_unicode=True, sort_keys=False), nl=False)
+            click.echo(
+                yaml.safe_dump(starter_document(session), allow_unicode=True, sort_keys=False), nl=False
+            )
             return
         for line in to_jsonl(export_claims(session, include_inactive)):
             click.echo(line)

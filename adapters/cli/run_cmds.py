@@ -18,12 +18,20 @@ ERROR_EXIT = {"usage": 2, "not_found": 3, "refused": 4, "error": 1}
 
 @cli.command("ask")
 @click.argument("command_text")
-@click.option("--user", default="user", show_default=True, help="Console user name (principal console:local:NAME).")
-@click.option("--channel", default=None, help="Channel the command comes from (for digests and subscriptions).")
+@click.option(
+    "--user", default="user", show_default=True, help="Console user name (principal console:local:NAME)."
+)
+@click.option(
+    "--channel", default=None, help="Channel the command comes from (for digests and subscriptions)."
+)
 @click.option("--yes", "confirmed", is_flag=True, help="Confirm a previewed change at once.")
-@click.option("--render", "reply_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--render", "reply_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
-def ask(ctx: click.Context, command_text: str, user: str, channel: str | None, confirmed: bool, reply_format: str) -> None:
+def ask(
+    ctx: click.Context, command_text: str, user: str, channel: str | None, confirmed: bool, reply_format: str
+) -> None:
     """Run one command, e.g. evbot ask "/ev compare xpeng li-auto"."""
     core = build_core(settings_of(ctx))
     reply = core.handle(console_request(command_text, user, channel, confirmed))
@@ -35,7 +43,9 @@ def ask(ctx: click.Context, command_text: str, user: str, channel: str | None, c
 @cli.command("chat")
 @click.option("--user", default="user", show_default=True)
 @click.option("--channel", default="console", show_default=True)
-@click.option("--render", "reply_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--render", "reply_format", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
 def chat_command(ctx: click.Context, user: str, channel: str, reply_format: str) -> None:
     """Chat with the bot in the terminal."""
@@ -51,7 +61,9 @@ BACKGROUND = ("bot.digest.runtime",)  # background services started beside the a
 
 
 @cli.command("run")
-@click.option("--user", default="user", show_default=True, help="Console user when no platform is configured.")
+@click.option(
+    "--user", default="user", show_default=True, help="Console user when no platform is configured."
+)
 @click.pass_context
 def run(ctx: click.Context, user: str) -> None:
     """Start every configured adapter; with no Slack or Discord credentials, the console chat."""
@@ -59,7 +71,9 @@ def run(ctx: click.Context, user: str) -> None:
     core = build_core(settings)
     enabled = [name for name, (_, is_on) in PLATFORMS.items() if is_on(settings)]
     if not enabled:
-        click.echo("No Slack or Discord credentials set: starting the console chat on the local knowledge store.")
+        click.echo(
+            "No Slack or Discord credentials set: starting the console chat on the local knowledge store."
+        )
         chat(core, user, "console")
         return
     click.echo(f"Starting: {', '.join(enabled)}")

@@ -11,7 +11,9 @@ from bot.core import Core
 PROMPT = "ev> "
 
 
-def console_request(text: str, user: str, channel: str | None = None, confirmed: bool = False) -> CommandRequest:
+def console_request(
+    text: str, user: str, channel: str | None = None, confirmed: bool = False
+) -> CommandRequest:
     return CommandRequest(
         text=text,
         principal=f"console:local:{user}",
@@ -27,8 +29,14 @@ def render(reply_format: str) -> Callable[..., str]:
     return to_json if reply_format == "json" else to_text
 
 
-def chat(core: Core, user: str, channel: str | None, reply_format: str = "text",
-         read: Callable[[str], str] = input, write: Callable[[str], None] = print) -> None:
+def chat(
+    core: Core,
+    user: str,
+    channel: str | None,
+    reply_format: str = "text",
+    read: Callable[[str], str] = input,
+    write: Callable[[str], None] = print,
+) -> None:
     write(f"evbot console — you are console:local:{user}. Type /ev help, or quit to leave.")
     renderer = render(reply_format)
     while True:

@@ -15,16 +15,29 @@ USAGE = "/ev brief <company>   e.g. /ev brief nio"
 DEVELOPMENTS_SHOWN = 8
 
 
-@command("brief", USAGE, "Key facts and latest developments for one company", min_args=1, max_args=1,
-         examples=("/ev brief nio",))
+@command(
+    "brief",
+    USAGE,
+    "Key facts and latest developments for one company",
+    min_args=1,
+    max_args=1,
+    examples=("/ev brief nio",),
+)
 def brief(ctx: Context, args: list[str]) -> Reply:
     entity = ctx.names.resolve(args[0])
     book = CitationBook()
     with ctx.db.session() as session:
         facts = current_facts(session, [entity.id])[entity.id]
         rows = session.execute(
-            select(Development.sentence, Development.topic, Article.id, Article.url, Article.publisher,
-                   Article.title, Article.published)
+            select(
+                Development.sentence,
+                Development.topic,
+                Article.id,
+                Article.url,
+                Article.publisher,
+                Article.title,
+                Article.published,
+            )
             .join(Article, Article.id == Development.article_id)
             .where(Development.entity_id == entity.id)
             .order_by(Article.published.desc().nulls_last(), Development.created_at.desc(), Development.id)
@@ -49,5 +62,9 @@ def brief(ctx: Context, args: list[str]) -> Reply:
     if developments.bullets:
         sections.append(developments)
     subtitle_parts = [p for p in (entity.name_zh, entity.ticker, entity.type) if p]
-    return Reply(title=f"Brief: {entity.name_en}", subtitle=" · ".join(subtitle_parts), sections=sections,
-                 citations=book.citations)
+    return Reply(
+        title=f"Brief: {entity.name_en}",
+        subtitle=" · ".join(subtitle_parts),
+        sections=sections,
+        citations=book.citations,
+    )

@@ -12,8 +12,14 @@ from knowledge.facts import current_facts
 USAGE = "/ev compare <company> <company> [company] [company]   e.g. /ev compare xpeng li-auto"
 
 
-@command("compare", USAGE, "Compare 2–4 companies side by side", min_args=2, max_args=4,
-         examples=("/ev compare xpeng li-auto", "/ev compare nio xpeng li-auto"))
+@command(
+    "compare",
+    USAGE,
+    "Compare 2–4 companies side by side",
+    min_args=2,
+    max_args=4,
+    examples=("/ev compare xpeng li-auto", "/ev compare nio xpeng li-auto"),
+)
 def compare(ctx: Context, args: list[str]) -> Reply:
     entities = [ctx.names.resolve(name) for name in args]
     ids = [e.id for e in entities]
@@ -22,7 +28,9 @@ def compare(ctx: Context, args: list[str]) -> Reply:
     with ctx.db.session() as session:
         facts = current_facts(session, ids)
     book = CitationBook()
-    per_entity = {entity_id: {row.property.id: row for row in rows_for(facts[entity_id], book)} for entity_id in ids}
+    per_entity = {
+        entity_id: {row.property.id: row for row in rows_for(facts[entity_id], book)} for entity_id in ids
+    }
     table = Table(columns=[e.name_en for e in entities])
     conflicts = 0
     seen: list[str] = []
@@ -44,9 +52,13 @@ def compare(ctx: Context, args: list[str]) -> Reply:
     title = "Compare: " + " vs ".join(e.name_en for e in entities)
     sections: list[Section] = []
     if not table.rows:
-        sections.append(Section(text="No facts are stored for these companies yet. Ingest articles with `evbot ingest`."))
+        sections.append(
+            Section(text="No facts are stored for these companies yet. Ingest articles with `evbot ingest`.")
+        )
     if conflicts:
-        sections.append(Section(text=f"⚠ {conflicts} value(s) are disputed between sources; see /ev conflicts."))
+        sections.append(
+            Section(text=f"⚠ {conflicts} value(s) are disputed between sources; see /ev conflicts.")
+        )
     return Reply(
         title=title,
         subtitle="Each value shows its as-of date where known and its numbered sources; — means no data.",

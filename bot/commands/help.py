@@ -21,6 +21,6 @@ def help_command(ctx: Context, args: list[str]) -> Reply:
     return Reply(
         title="evbot: cited briefings on the EV industry",
         sections=[Section(fields=fields)],
-        footer="Names can be written many ways: li-auto, \"Li Auto\", 理想, LI.",
+        footer='Names can be written many ways: li-auto, "Li Auto", 理想, LI.',
         ephemeral=True,
     )

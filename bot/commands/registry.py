@@ -44,7 +44,9 @@ def command(
     aliases: tuple[str, ...] = (),
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
-        spec = CommandSpec(name, usage, summary, handler, min_args, max_args, permission, slow, hidden, examples)
+        spec = CommandSpec(
+            name, usage, summary, handler, min_args, max_args, permission, slow, hidden, examples
+        )
         for key in (name, *aliases):
             if key in REGISTRY:
                 raise RuntimeError(f"command {key!r} registered twice")

@@ -25,7 +25,9 @@ def sources(ctx: Context, args: list[str]) -> Reply:
             counts[n] += 1
     section = Section(title=f"{len(book.citations)} source(s)")
     for citation in book.citations:
-        section.bullets.append(Item(text=f"{citation.label()} — {counts[citation.n]} fact(s)", citations=[citation.n]))
+        section.bullets.append(
+            Item(text=f"{citation.label()} — {counts[citation.n]} fact(s)", citations=[citation.n])
+        )
     if not book.citations:
         section.text = "No sources yet."
     return Reply(title=f"Sources: {entity.name_en}", sections=[section], citations=book.citations)
