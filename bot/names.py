@@ -26,7 +26,7 @@ class NotFound(Exception):
 
 @dataclass
 class _Snapshot:
-    version: tuple[int, int]
+    version: int
     gazetteer: Gazetteer
     choices: list[str]
     choice_ids: list[str]
@@ -40,10 +40,12 @@ class NameIndex:
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
 
-    def _version(self) -> tuple[int, int]:
+    def _version(self) -> int:
+        # aliases are only ever added, so the highest id tells whether the table changed (and is an
+        # index lookup, unlike count(*))
         with self.db.session() as session:
-            count, top = session.execute(select(func.count(EntityAlias.id), func.max(EntityAlias.id))).one()
-        return int(count or 0), int(top or 0)
+            top = session.scalar(select(func.max(EntityAlias.id)))
+        return int(top or 0)
 
     def snapshot(self) -> _Snapshot:
         version = self._version()
@@ -69,7 +71,11 @@ class NameIndex:
     def resolve(self, name: str, types: tuple[str, ...] = COMPANY_TYPES) -> EntityInfo:
         snap = self.snapshot()
         entities = snap.gazetteer.entities
-        matches = [entities[i] for i in snap.gazetteer.lookup(name) if i in entities]
+        by_slug = entities.get(normalise_slug(name))
+        matches = [by_slug] if by_slug is not None else []
+        matches += [
+            entities[i] for i in snap.gazetteer.lookup(name) if i in entities and entities[i] is not by_slug
+        ]
         wanted = [e for e in matches if e.type in types] if types else matches
         if wanted:
             # an exact slug wins; otherwise prefer a company over its brand

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.reply import Citation, Item
 from knowledge.dates import PartialDate
 from knowledge.facts import Fact, Source
+from knowledge.values import normalise_name
 from knowledge.vocabulary import GROUPS, PROPERTIES, PropertySpec
 
 
@@ -56,14 +57,27 @@ def plural(spec: PropertySpec) -> str:
     return spec.label if spec.label.endswith("s") else spec.label + "s"
 
 
+# How a descriptive qualifier reads after a value; unlisted qualifiers show their value alone.
+_QUALIFIER_PREFIX = {"formerly": "formerly ", "market": "in ", "region": "", "trim": "", "investor": "from "}
+
+
+def qualifier_texts(fact: Fact) -> list[str]:
+    """The qualifiers worth showing beside a value: period first, never one that repeats the value
+    or names the item a detail belongs to (that item is already the heading)."""
+    spec = PROPERTIES[fact.property]
+    value_norm = normalise_name(fact.value.display())
+    texts: list[str] = []
+    for name, raw in sorted(fact.qualifiers.items(), key=lambda kv: kv[0] != "period"):
+        value = str(raw)
+        if not value or (spec.item_of and name == spec.item_key) or normalise_name(value) == value_norm:
+            continue
+        texts.append(_QUALIFIER_PREFIX.get(name, "") + value)
+    return texts
+
+
 def fact_text(fact: Fact, with_as_of: bool = True) -> str:
     text = fact.value.display()
-    qualifiers = {
-        k: v for k, v in fact.qualifiers.items() if k not in PROPERTIES[fact.property].slot_qualifiers
-    }
-    extra = [str(v) for k, v in qualifiers.items() if k not in ("period",)]
-    if "period" in fact.qualifiers:
-        extra.insert(0, str(fact.qualifiers["period"]))
+    extra = qualifier_texts(fact)
     if extra:
         text += f" ({', '.join(extra)})"
     if with_as_of and fact.as_of is not None:
@@ -80,7 +94,11 @@ def _conflict_items(fact: Fact, book: CitationBook) -> list[Item]:
 
 def _detail_text(spec: PropertySpec, facts: list[Fact]) -> str:
     values = ", ".join(fact_text(f) for f in facts)
-    return f"{spec.detail_label} {values}".strip() if spec.detail_label else values
+    if not spec.detail_label:
+        return values
+    # a date reads "since 2018"; anything else gets a label and colon: "focus: chassis, ..."
+    joiner = " " if spec.value_type == "date" else ": "
+    return f"{spec.detail_label}{joiner}{values}"
 
 
 @dataclass
