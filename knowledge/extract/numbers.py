@@ -55,10 +55,10 @@ _APPROX_RE = (
 )
 
 _NUMBER_RE = re.compile(
-    rf"(?:(?P<approx>{_APPROX_RE})\s+)?"
+    rf"(?:(?P<approx>{_APPROX_RE})\s+)?(?:(?P<between>between)\s+)?"
     rf"(?:(?P<cur>{_CUR_PRE})\s?)?"
     rf"(?<![\w.,])(?P<n1>{_NUM})(?P<s1>{_SCALE})?"
-    rf"(?:\s*(?:to|-|–|—)\s*(?:{_CUR_PRE}\s?)?(?P<n2>{_NUM})(?P<s2>{_SCALE})?)?"
+    rf"(?:\s*(?(between)(?:and|to|-|–)|(?:to|-|–|—))\s*(?:{_CUR_PRE}\s?)?(?P<n2>{_NUM})(?P<s2>{_SCALE})?)?"
     rf"(?:\s?(?P<cur2>{_CUR_SUF})\b)?"
     r"(?P<pct>\s?%|\s?percent\b|\s?per cent\b|\s?percentage points?\b)?"
     r"(?![\w.]\d)",
@@ -77,11 +77,13 @@ class Number:
     percent: bool = False
     is_word: bool = False
     scaled: bool = False
+    raw: str = ""
 
     @property
     def is_year(self) -> bool:
         return (
-            not self.scaled
+            (not self.raw or self.raw.isdigit())
+            and not self.scaled
             and self.currency is None
             and not self.percent
             and self.upper is None
@@ -150,7 +152,7 @@ def find_numbers(text: str) -> list[Number]:
         if cur:
             currency = _CURRENCIES.get(cur.lower())
         approx_word = (match["approx"] or "").lower()
-        start = match.start() if approx_word or match["cur"] else match.start("n1")
+        start = match.start() if approx_word or match["cur"] or match["between"] else match.start("n1")
         if match["cur"] and not approx_word:
             start = match.start("cur")
         # a trailing word number without scale that is really an article ("one of the") is noise
@@ -167,6 +169,7 @@ def find_numbers(text: str) -> list[Number]:
                 percent=bool(match["pct"]),
                 is_word=is_word,
                 scaled=bool(s1 or s2),
+                raw=match["n1"],
             )
         )
     return found

@@ -147,17 +147,19 @@ _CEO_AFTER = re.compile(
 )
 _FOUNDER = re.compile(rf"\b(?:co-)?founder(?:,?\s+chairman)?(?:\s+and\s+(?:CEO|chairman))?,?\s+{_NAME}")
 _LED_BY = re.compile(
-    rf"\b(?:(?P<thing>\w+)\s+(?:is|was|are|were|will be)\s+)?(?:led|headed|run)\s+by\s+{_NAME}"
+    rf"\b(?:(?P<thing>(?:[a-z][\w-]*\s+)?[a-z][\w-]*)\s+(?:is|was|are|were|will be)\s+)?(?:led|headed|run)\s+by\s+{_NAME}"
 )
 _FORMERLY = re.compile(
     r"\b(?:recruited|poached|hired|joined|came|comes|moved)\s+from\s+(?P<org>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})"
     r"|\bformerly\s+(?:of|at|with)\s+(?P<org2>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})"
     r"|\bpreviously\s+(?:worked|served)\s+at\s+(?P<org3>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})"
+    r"|\b[Ff]ormer\s+(?P<org4>[A-Z][\w.&-]*)\s+(?:engineer|executive|manager|director|researcher|scientist|head)"
 )
 _ROLE = (
     r"(?P<role>chief\s+[a-z]+\s+officer|CEO|CFO|CTO|COO|president|vice\s+president(?:\s+of\s+[\w&-]+(?:\s+[\w&-]+){0,2})?|"
-    r"senior\s+vice\s+president|head\s+of\s+[\w&-]+(?:\s+[\w&-]+){0,3}?|chairman|chairwoman|general\s+manager|"
-    r"director\s+of\s+[\w&-]+(?:\s+[\w&-]+){0,2}?|co-president|partner)(?=[\s,.;]|$)"
+    r"senior\s+vice\s+president|head\s+of\s+[\w&-]+(?:\s+[\w&-]+){0,3}|chairman|chairwoman|general\s+manager|"
+    r"director\s+of\s+[\w&-]+(?:\s+[\w&-]+){0,2}|co-president|partner)"
+    r"(?=\s*[,.;]|\s+(?:at|in|for|from|effective|starting|on|after|and|to|with)\b|$)"
 )
 _APPOINT = (
     re.compile(
@@ -180,8 +182,8 @@ _HUMANOID = re.compile(
 )
 
 _DELIVERED = re.compile(
-    r"\b(?:delivered|delivers|delivering|sold|shipped|handed over)\s+(?:a\s+(?:record|total)(?:\s+high)?\s+(?:of\s+)?)?"
-    r"(?=(?:about|around|roughly|nearly|more than|over|some|approximately)?\s*\$?\d)"
+    r"\b(?:delivered|delivers|delivering|deliver|sold|shipped|handed over)\s+(?:a\s+(?:record|total)(?:\s+high)?\s+(?:of\s+)?)?"
+    r"(?=(?:about|around|roughly|nearly|more than|over|some|approximately|between)?\s*\$?\d)"
 )
 _DELIVERIES_VERB = re.compile(
     r"\b(?:deliveries|sales|shipments)\b(?:\s+\w+){0,4}?\s+(?:reached|rose\s+to|totaled|totalled|hit|came\s+in\s+at|"
@@ -340,6 +342,8 @@ class _State:
     last_model_index: int = -10
     adas_subject: str | None = None
     adas_index: int = -10
+    last_plant: tuple[str, Place] | None = None
+    last_plant_index: int = -10
 
 
 class RuleExtractor:
@@ -484,6 +488,8 @@ class _Run:
         after = [m for m in eligible if m.start >= pos]
         if after:
             return [after[0].entity_id], 0.75
+        if _ORG_CUE.search(s.text[:pos]):
+            return [], 0.0  # an organisation we do not track is the subject
         if self.state.last_subject and self.state.last_subject not in excluded:
             confidence = 0.7 if _PRONOUN.search(s.text) else 0.6
             return [self.state.last_subject], confidence
@@ -611,7 +617,12 @@ class _Run:
         elif _RD_STATUS_PLANNED.search(text):
             status = "planned"
         site_places: list[tuple[str, Place]] = []
-        for pos, site in unique:
+        respectively: list[PartialDate] = []
+        if "respectively" in text and len(unique) > 1:
+            years = [PartialDate(int(y)) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
+            dated = [d.date for d in s.dates]
+            respectively = dated if len(dated) == len(unique) else years if len(years) == len(unique) else []
+        for site_index, (pos, site) in enumerate(unique):
             subjects, confidence = self._subjects_at(s, pos)
             per_company = self._per_company_dates(s)
             opened = None
@@ -625,6 +636,8 @@ class _Run:
                 if status:
                     self._claim(s, subject, "rd_site_status", Text(status), confidence - 0.05, qualifiers)
                 date_for = per_company.get(subject) if per_company else (opened.date if opened else None)
+                if respectively:
+                    date_for = respectively[site_index]
                 if date_for is not None and cue is not None:
                     self._claim(
                         s, subject, "rd_site_opened", DateValue(date_for), confidence - 0.05, qualifiers
@@ -776,7 +789,7 @@ class _Run:
                 continue
             seen.add(place.place.key)
             subjects, confidence = self._subjects_at(s, place.start)
-            date = self._nearest_date(s, place.start)
+            date = self._market_date(s, place, markets)
             as_of = date.date if date else None
             for subject in subjects:
                 qualifiers = {"market": place.place.key}
@@ -791,6 +804,17 @@ class _Run:
                     self._claim(
                         s, subject, "market_entry_date", DateValue(date.date), confidence - 0.1, qualifiers
                     )
+
+    @staticmethod
+    def _market_date(s: _Sentence, place: PlaceMention, markets: list[PlaceMention]) -> DateMatch | None:
+        """The date right after the market ("Brazil in September") or one that opens the sentence."""
+        for date in s.dates:
+            if re.fullmatch(r"\s+(?:in|on|since|from)\s+(?:the\s+)?", s.text[place.end : date.start]):
+                return date
+        leading = [d for d in s.dates if markets and d.end <= markets[0].start]
+        if leading and not any(d.start > markets[0].start for d in s.dates):
+            return leading[0]
+        return None
 
     # ------------------------------------------------------------------ AI models
     def _ai_models(self, s: _Sentence) -> None:
@@ -953,7 +977,11 @@ class _Run:
             role = re.sub(r"\s+", " ", match["role"] or "")
             if not name or not self._valid_person(name):
                 continue
-            subjects, confidence = self._subjects_at(s, match.start(), exclude=formerly.values())
+            joined = [m for m in s.subjects if match.start("name") < m.start < match.end()]
+            if joined:
+                subjects, confidence = [joined[0].entity_id], 0.85
+            else:
+                subjects, confidence = self._subjects_at(s, match.start(), exclude=formerly.values())
             for subject in subjects:
                 quals = {"person": slug(name), "role": role, "formerly": formerly.get("name", "")}
                 self._claim(s, subject, "key_person", Text(name), confidence - 0.05, quals)
@@ -973,14 +1001,9 @@ class _Run:
         match = _FORMERLY.search(s.text)
         if not match:
             return {}
-        org = match["org"] or match["org2"] or match["org3"] or ""
-        start = (
-            match.start("org")
-            if match["org"]
-            else match.start("org2")
-            if match["org2"]
-            else match.start("org3")
-        )
+        group = next(g for g in ("org", "org2", "org3", "org4") if match[g])
+        org = match[group]
+        start = match.start(group)
         for mention in s.mentions:
             if mention.start == start:
                 return {"name": self.gaz.display_name(mention.entity_id), "id": mention.entity_id}
@@ -1071,6 +1094,18 @@ class _Run:
     # ------------------------------------------------------------------ financing
     def _funding(self, s: _Sentence) -> None:
         text = s.text
+        for match in _STAKE.finditer(text):
+            target = next((m for m in s.subjects if m.start == match.end()), None)
+            owners, owner_conf = self._subjects_at(s, match.start())
+            if target is None or not owners:
+                continue
+            for owner in owners:
+                name = self.gaz.display_name(owner)
+                quals = {"investor": slug(name)}
+                self._claim(s, target.entity_id, "investor", Text(name), owner_conf, quals)
+                self._claim(
+                    s, target.entity_id, "stake", Quantity(float(match["pct"]), "percent"), owner_conf, quals
+                )
         verb = _FUNDING.search(text)
         if not verb or not _FUNDING_NOUN.search(text):
             return
@@ -1096,18 +1131,6 @@ class _Run:
                     Text(investor[1]),
                     confidence - 0.1,
                     {"investor": slug(investor[1]), "round": round_name},
-                )
-        for match in _STAKE.finditer(text):
-            target = next((m for m in s.subjects if m.start == match.end()), None)
-            owners, owner_conf = self._subjects_at(s, match.start())
-            if target is None or not owners:
-                continue
-            for owner in owners:
-                name = self.gaz.display_name(owner)
-                quals = {"investor": slug(name)}
-                self._claim(s, target.entity_id, "investor", Text(name), owner_conf, quals)
-                self._claim(
-                    s, target.entity_id, "stake", Quantity(float(match["pct"]), "percent"), owner_conf, quals
                 )
 
     def _investors(self, s: _Sentence, pos: int) -> list[tuple[str, str]]:
@@ -1217,42 +1240,50 @@ class _Run:
                     r"\s*(?:-based\s+|’s\s+|'s\s+)?(?:new\s+)?", gap
                 ):
                     sites.append((noun.start(), place.place))
+        if not sites and re.search(r"\b(?:the|this|that|its)\s+(?:new\s+)?(?:plant|factory)\b", text, re.I):
+            if self.state.last_plant and s.index - self.state.last_plant_index <= 2:
+                subject, plant_site = self.state.last_plant
+                self._plant_details(s, [subject], 0.7, plant_site, 0, len(text))
+            return
         seen: set[str] = set()
         for pos, site in sites:
-            if site.key in seen:
+            if site.key in seen or site.kind == "region":
                 continue
             seen.add(site.key)
             subjects, confidence = self._subjects_at(s, pos)
-            quals = {"site": site.key}
-            opened = _PLANT_OPEN.search(text)
-            planned = _PLANT_PLANNED.search(text)
-            date = self._nearest_date(s, opened.start()) if opened else None
+            clause_start, clause_end = _clause_bounds(text, pos)
             for subject in subjects:
-                self._claim(s, subject, "plant", Text(site.name), confidence, quals)
-                if opened and date:
-                    self._claim(s, subject, "plant_opened", DateValue(date.date), confidence - 0.05, quals)
-                if opened:
-                    self._claim(s, subject, "plant_status", Text("operational"), confidence - 0.1, quals)
-                elif planned:
-                    status = (
-                        "under construction"
-                        if re.search(r"construction|broke ground|is building", text)
-                        else "planned"
-                    )
-                    self._claim(s, subject, "plant_status", Text(status), confidence - 0.1, quals)
-                for number in s.numbers:
-                    if number.currency or number.percent or number.is_year:
-                        continue
-                    head = text[max(0, number.start - 40) : number.start]
-                    if _CAPACITY.search(head) or _PER_YEAR.match(text[number.end :]):
-                        self._claim(
-                            s,
-                            subject,
-                            "plant_capacity",
-                            self._quantity(number, "vehicles/year"),
-                            confidence - 0.05,
-                            quals,
-                        )
+                self._claim(s, subject, "plant", Text(site.name), confidence, {"site": site.key})
+                self.state.last_plant = (subject, site)
+                self.state.last_plant_index = s.index
+            self._plant_details(s, subjects, confidence, site, clause_start, clause_end)
+
+    def _plant_details(
+        self, s: _Sentence, subjects: list[str], confidence: float, site: Place, start: int, end: int
+    ) -> None:
+        text = s.text
+        clause = text[start:end]
+        quals = {"site": site.key}
+        opened = _PLANT_OPEN.search(clause)
+        planned = _PLANT_PLANNED.search(clause)
+        dates = [d for d in s.dates if start <= d.start < end]
+        date = dates[0] if dates else None
+        for subject in subjects:
+            if opened and date:
+                self._claim(s, subject, "plant_opened", DateValue(date.date), confidence - 0.05, quals)
+            if opened:
+                self._claim(s, subject, "plant_status", Text("operational"), confidence - 0.1, quals)
+            elif planned:
+                building = re.search(r"construction|broke ground|is building", clause)
+                status = "under construction" if building else "planned"
+                self._claim(s, subject, "plant_status", Text(status), confidence - 0.1, quals)
+            for number in s.numbers:
+                if number.currency or number.percent or number.is_year or not start <= number.start < end:
+                    continue
+                head = text[max(0, number.start - 40) : number.start]
+                if _CAPACITY.search(head) or _PER_YEAR.match(text[number.end :]):
+                    value = self._quantity(number, "vehicles/year")
+                    self._claim(s, subject, "plant_capacity", value, confidence - 0.05, quals)
 
     # ------------------------------------------------------------------ chips
     def _chips(self, s: _Sentence) -> None:
@@ -1265,6 +1296,8 @@ class _Run:
                 if found:
                     supplier = found[0].entity_id
                 words = words[1:]
+            while words and words[-1] in _CHIP_STOP:
+                words = words[:-1]
             if not words or words[0].endswith(("’s", "'s")):
                 continue
             name = " ".join(words)
@@ -1386,6 +1419,20 @@ def _place_by_key(key: str) -> Place | None:
         if place.key == key:
             return place
     return None
+
+
+_CLAUSE_SEP = re.compile(r",\s+(?:while|whereas|but|and|although)\s+|;\s*")
+
+
+def _clause_bounds(text: str, pos: int) -> tuple[int, int]:
+    start, end = 0, len(text)
+    for match in _CLAUSE_SEP.finditer(text):
+        if match.end() <= pos:
+            start = match.end()
+        elif match.start() >= pos:
+            end = match.start()
+            break
+    return start, end
 
 
 def _scenario(word: str) -> str:
