@@ -1,8 +1,9 @@
 """Entity mentions through the gazetteer's aliases.
 
-One compiled alternation per gazetteer (cached on the gazetteer object). All-caps aliases of up to
-five characters (tickers such as ``LI``, ``NIO``) match case-sensitively; other Latin aliases match
-regardless of case but must start with a capital letter in the text ("firefly" is not Firefly).
+One compiled alternation per gazetteer (cached by gazetteer object). All-caps aliases of up to
+five characters (tickers such as ``LI``, ``NIO``) match exactly; other Latin aliases match as
+written, upper-cased or capitalised, so a mention always starts with a capital ("firefly" is not
+Firefly) and the regex needs no case folding.
 Chinese aliases need no word boundaries. A possessive ``'s``/``’s`` is part of the mention span.
 """
 
@@ -28,8 +29,7 @@ class Mention:
 
 class AliasMatcher:
     def __init__(self, gazetteer: Gazetteer) -> None:
-        exact: dict[str, str] = {}
-        folded: dict[str, str] = {}
+        latin: dict[str, str] = {}
         cjk: dict[str, str] = {}
         pinyin: set[str] = set()
         for alias in gazetteer.aliases:
@@ -38,44 +38,33 @@ class AliasMatcher:
                 continue
             if _CJK.search(text):
                 cjk.setdefault(text, alias.entity_id)
-            elif (text.isupper() and len(text) <= 5) or any(ch.isdigit() for ch in text[:1]):
-                exact.setdefault(text, alias.entity_id)
+                continue
+            if (text.isupper() and len(text) <= 5) or text[:1].isdigit():
+                variants = {text}  # tickers and codes: exact case only
             else:
-                folded.setdefault(text.casefold(), alias.entity_id)
+                variants = {text, text.upper(), text.title(), text[:1].upper() + text[1:], _cap_words(text)}
+            for variant in variants:
+                latin.setdefault(variant, alias.entity_id)
                 if alias.lang == "pinyin":
-                    pinyin.add(text.casefold())
-        self._exact = exact
-        self._folded = folded
+                    pinyin.add(variant)
+        self._latin = latin
         self._cjk = cjk
         self._pinyin = pinyin
-        self._exact_re = self._compile(list(exact), 0)
-        self._folded_re = self._compile(list(folded), re.IGNORECASE)
+        body = "|".join(re.escape(n) for n in sorted(latin, key=len, reverse=True))
+        self._latin_re = re.compile(rf"(?<![\w&.-])(?:{body})(?![\w&]|-\w|\.\w)") if latin else None
         self._cjk_re = (
             re.compile("|".join(re.escape(t) for t in sorted(cjk, key=len, reverse=True))) if cjk else None
         )
 
-    @staticmethod
-    def _compile(names: list[str], flags: int) -> re.Pattern[str] | None:
-        if not names:
-            return None
-        body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return re.compile(rf"(?<![\w&.-])(?:{body})(?![\w&]|-\w|\.\w)", flags)
-
     def find(self, text: str) -> list[Mention]:
         found: list[Mention] = []
-        if self._folded_re is not None:
-            for match in self._folded_re.finditer(text):
-                if not match.group()[0].isupper() and not match.group()[0].isdigit():
-                    continue
-                if match.group().casefold() in self._pinyin and _SURNAME_BEFORE.search(
-                    text, 0, match.start()
-                ):
+        if self._latin_re is not None:
+            for match in self._latin_re.finditer(text):
+                name = match.group()
+                if name in self._pinyin and _SURNAME_BEFORE.search(text, 0, match.start()):
                     continue  # "He Xiaopeng", "Li Xiang": a person, not the company's pinyin name
-                found.append(self._mention(text, match, self._folded[match.group().casefold()]))
-        if self._exact_re is not None:
-            for match in self._exact_re.finditer(text):
-                found.append(self._mention(text, match, self._exact[match.group()]))
-        if self._cjk_re is not None:
+                found.append(self._mention(text, match, self._latin[name]))
+        if self._cjk_re is not None and _CJK.search(text):
             for match in self._cjk_re.finditer(text):
                 found.append(Mention(self._cjk[match.group()], match.start(), match.end(), match.group()))
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
@@ -91,6 +80,10 @@ class AliasMatcher:
         tail = text[match.end() : match.end() + 2]
         possessive = tail in {"'s", "’s"} or (tail[:1] in {"'", "’"} and match.group().endswith("s"))
         return Mention(entity_id, match.start(), match.end(), match.group(), possessive)
+
+
+def _cap_words(text: str) -> str:
+    return " ".join(word[:1].upper() + word[1:] for word in text.split(" "))
 
 
 _ID_CACHE: dict[int, tuple[Gazetteer, AliasMatcher]] = {}

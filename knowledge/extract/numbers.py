@@ -55,7 +55,7 @@ _APPROX_RE = (
 )
 
 _NUMBER_RE = re.compile(
-    rf"(?:(?P<approx>{_APPROX_RE})\s+)?(?:(?P<between>between)\s+)?"
+    rf"(?<!\w)(?:(?P<approx>{_APPROX_RE})\s+)?(?:(?P<between>between)\s+)?"
     rf"(?:(?P<cur>{_CUR_PRE})\s?)?"
     rf"(?<![\w.,])(?P<n1>{_NUM})(?P<s1>{_SCALE})?"
     rf"(?:\s*(?(between)(?:and|to|-|–)|(?:to|-|–|—))\s*(?:{_CUR_PRE}\s?)?(?P<n2>{_NUM})(?P<s2>{_SCALE})?)?"
@@ -127,8 +127,17 @@ def _scale(word: str | None) -> float:
     return _SCALES.get(lowered, 1.0)
 
 
+_QUICK = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)\b",
+    re.IGNORECASE,
+)
+
+
 def find_numbers(text: str) -> list[Number]:
     found: list[Number] = []
+    if not _QUICK.search(text):
+        return found
     for match in _NUMBER_RE.finditer(text):
         first = parse_plain(match["n1"])
         if first is None:

@@ -18,7 +18,7 @@ from knowledge.dates import PartialDate
 from knowledge.extract.base import ArticleDoc, ClaimDraft, DevelopmentDraft, Extraction, UnknownOrg
 from knowledge.extract.mentions import Mention, matcher_for
 from knowledge.extract.numbers import Number, find_numbers
-from knowledge.extract.places import Place, PlaceMention, find_places, slug
+from knowledge.extract.places import PLACES, Place, PlaceMention, find_places, slug
 from knowledge.extract.sentences import split_sentences
 from knowledge.extract.temporal import DateMatch, find_dates
 from knowledge.extract.topics import classify
@@ -26,6 +26,7 @@ from knowledge.gazetteer import Gazetteer
 from knowledge.values import DateValue, Quantity, Text, Value
 
 SUBJECT_TYPES = {"company", "brand"}
+_PLACES_BY_KEY: dict[str, Place] = {place.key: place for place in PLACES.values()}
 
 # --------------------------------------------------------------------------- shared regexes
 _NAME = r"(?P<name>[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[a-z]+)?){1,2})"
@@ -308,6 +309,14 @@ _VEHICLE_AFTER = re.compile(
 )
 
 
+_PEOPLE_QUICK = re.compile(
+    r"ceo|chief|founder|led by|headed by|run by|appoint|named|hired|promot|tapped|join|step|resign|left|leave|"
+    r"depart|recruit|poach|former|chairman|president|head of|director"
+)
+_SALES_QUICK = re.compile(r"deliver|sold|sales|shipp|handed over|shipment")
+_LAUNCH_QUICK = re.compile(r"launch|unveil|debut|introduc|released|rolled out|began deliveries|started sales")
+
+
 # --------------------------------------------------------------------------- per-sentence context
 @dataclass(frozen=True)
 class Vehicle:
@@ -365,10 +374,12 @@ class _Run:
         self.claims: list[ClaimDraft] = []
         self.state = _State()
         self._seen: set[tuple[object, ...]] = set()
+        self._all_mentions: list[Mention] = []
 
     # ------------------------------------------------------------------ driver
     def run(self) -> Extraction:
         result = Extraction()
+        self._all_mentions = self.matcher.find(self.body)
         sentences = [self._sentence(i, sp.start, sp.end) for i, sp in enumerate(split_sentences(self.body))]
         previous_text = ""
         for sentence in sentences:
@@ -384,7 +395,11 @@ class _Run:
 
     def _sentence(self, index: int, start: int, end: int) -> _Sentence:
         text = self.body[start:end]
-        mentions = self.matcher.find(text)
+        mentions = [
+            Mention(m.entity_id, m.start - start, m.end - start, m.text, m.possessive)
+            for m in self._all_mentions
+            if start <= m.start and m.end <= end
+        ]
         entities = self.gaz.entities
         subjects = [m for m in mentions if entities[m.entity_id].type in SUBJECT_TYPES]
         blocked: set[int] = set()
@@ -423,19 +438,35 @@ class _Run:
         )
 
     def _extract_sentence(self, s: _Sentence, previous_text: str) -> None:
-        self._rd_sites(s, previous_text)
-        self._rd_counts(s, previous_text)
-        self._markets(s)
-        self._ai_models(s)
-        self._adas(s)
-        self._people(s)
-        self._robots(s)
-        self._deliveries(s)
-        self._funding(s)
-        self._prices_and_launches(s)
-        self._plants(s)
-        self._chips(s)
-        self._partners_and_identity(s)
+        lower = s.text.lower()
+        if s.places or "focus" in lower or "responsible for" in lower or "dedicated" in lower:
+            self._rd_sites(s, previous_text)
+        if s.numbers:
+            self._rd_counts(s, previous_text)
+            self._markets(s)
+        elif s.places:
+            self._markets(s)
+        if "model" in lower or "param" in lower:
+            self._ai_models(s)
+        if s.vehicles or _ADAS_NAME.search(s.text):
+            self._adas(s)
+        if _PEOPLE_QUICK.search(lower):
+            self._people(s)
+        if "humanoid" in lower:
+            self._robots(s)
+        if s.numbers:
+            if _SALES_QUICK.search(lower):
+                self._deliveries(s)
+            if "stake" in lower or any(n.currency for n in s.numbers):
+                self._funding(s)
+        if any(n.currency for n in s.numbers) or _LAUNCH_QUICK.search(lower):
+            self._prices_and_launches(s)
+        if s.places or "plant" in lower or "factory" in lower:
+            self._plants(s)
+        if "chip" in lower or "soc" in lower or "processor" in lower:
+            self._chips(s)
+        if s.mentions or s.places or s.dates:
+            self._partners_and_identity(s)
 
     def _update_state(self, s: _Sentence, new_claims: list[ClaimDraft]) -> None:
         if new_claims:
@@ -1413,12 +1444,7 @@ class _Run:
 
 # --------------------------------------------------------------------------- free helpers
 def _place_by_key(key: str) -> Place | None:
-    from knowledge.extract.places import PLACES
-
-    for place in PLACES.values():
-        if place.key == key:
-            return place
-    return None
+    return _PLACES_BY_KEY.get(key)
 
 
 _CLAUSE_SEP = re.compile(r",\s+(?:while|whereas|but|and|although)\s+|;\s*")

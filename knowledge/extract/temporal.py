@@ -51,6 +51,12 @@ _FUTURE = re.compile(
 )
 
 
+_QUICK = re.compile(
+    r"\d|\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\b(?:year|month|quarter|today|yesterday)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class DateMatch:
     start: int
@@ -81,8 +87,10 @@ def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
 
 def find_dates(text: str, published: PartialDate | None) -> list[DateMatch]:
     """Date expressions in ``text`` (usually one sentence), left to right, without overlaps."""
-    future = bool(_FUTURE.search(text))
     found: list[DateMatch] = []
+    if not _QUICK.search(text):
+        return found
+    future = bool(_FUTURE.search(text))
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(text):
