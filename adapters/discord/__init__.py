@@ -1,0 +1,1 @@
+"""Discord adapter: runtime (gateway + slash commands), renderer, poster and command sync."""
