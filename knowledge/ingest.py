@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +41,7 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES | {".html", ".htm"}
 FRONT_MATTER_KEYS = {"title", "url", "publisher", "author", "published", "source", "lang", "tags"}
 
 Outcome = Literal["new", "unchanged", "rejected"]
+ArticleHook = Callable[[Session, Article], None]  # runs in the article's transaction after it is stored
 
 
 class Rejected(ValueError):
@@ -196,13 +197,27 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def default_hooks() -> list[ArticleHook]:
+    """Story grouping of near-duplicates from different outlets (``Article.story_id``)."""
+    from knowledge.stories import assign_story  # local: optional feature module
+
+    return [assign_story]
+
+
 class Ingestor:
     """Stores articles with what an extractor finds in them, one transaction per article."""
 
-    def __init__(self, db: Database, extractor: Extractor, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(
+        self,
+        db: Database,
+        extractor: Extractor,
+        max_bytes: int = DEFAULT_MAX_BYTES,
+        hooks: Sequence[ArticleHook] | None = None,
+    ) -> None:
         self.db = db
         self.extractor = extractor
         self.max_bytes = max_bytes
+        self.hooks = list(hooks) if hooks is not None else default_hooks()
 
     def ingest_file(self, path: Path) -> IngestResult:
         origin = str(path)
@@ -235,6 +250,8 @@ class Ingestor:
                 article = self._store_article(session, raw, digest, stub)
                 result = IngestResult(raw.origin, "new", None, article.id)
                 self._store_extraction(session, article, extraction, result)
+                for hook in self.hooks:
+                    hook(session, article)
                 audit(
                     session,
                     "pipeline",

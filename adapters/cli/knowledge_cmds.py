@@ -14,23 +14,41 @@ from adapters.cli.main import cli, settings_of
 from bot.app import open_database, prepare_store
 from knowledge.export import export_claims, starter_document, to_jsonl
 from knowledge.extract.select import default_extractor
+from knowledge.fetch import DEFAULT_TIMEOUT, ingest_feed, ingest_url
 from knowledge.ingest import Ingestor, IngestSummary, iter_files
 
 PROGRESS_THRESHOLD = 20
 
 
+def _is_url(target: str) -> bool:
+    return target.lower().startswith(("http://", "https://"))
+
+
 @cli.command("ingest")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("targets", nargs=-1)
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL",
+    help="An RSS/Atom feed: every entry's article is ingested.",
+)
+@click.option(
+    "--timeout", default=DEFAULT_TIMEOUT, show_default=True, help="Seconds to wait for a web server."
+)
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Ingest article files or directories (Markdown or text with optional YAML front matter)."""
-    if not paths:
-        raise click.UsageError("give at least one file or directory")
+def ingest(ctx: click.Context, targets: tuple[str, ...], feeds: tuple[str, ...], timeout: float) -> None:
+    """Ingest article files, directories (Markdown, text, HTML), http(s) article URLs and --feed URLs."""
+    if not targets and not feeds:
+        raise click.UsageError("give at least one file, directory, URL or --feed URL")
     settings = settings_of(ctx)
     db = open_database(settings)
     prepare_store(db, seed=settings.seed_on_start)
-    ingestor = Ingestor(db, default_extractor(settings), settings.max_article_bytes)
-    files = list(iter_files(paths))
+    extractor = default_extractor(settings)
+    max_bytes = settings.max_article_bytes
+    ingestor = Ingestor(db, extractor, max_bytes)
+    urls = [t for t in targets if _is_url(t)]
+    files = list(iter_files(Path(t) for t in targets if not _is_url(t)))
     summary = IngestSummary()
     err = Console(stderr=True)
     if len(files) >= PROGRESS_THRESHOLD and sys.stderr.isatty():
@@ -41,6 +59,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...]) -> None:
                 progress.advance(task)
     else:
         summary.results.extend(ingestor.ingest_file(path) for path in files)
+    summary.results.extend(ingest_url(db, url, extractor, max_bytes, timeout) for url in urls)
+    for feed in feeds:
+        summary.results.extend(ingest_feed(db, feed, extractor, max_bytes, timeout))
     for result in summary.results:
         if result.outcome == "rejected":
             click.echo(f"rejected  {result.origin}: {result.reason}")
