@@ -39,3 +39,26 @@ def decide(permission: str, principal: str, roles: frozenset[str], admins: froze
             False, permission, "only admins or people who manage this channel may change its digest"
         )
     return Decision(False, permission, f"unknown permission {permission!r}")
+
+
+def is_admin(principal: str, roles: frozenset[str], admins: frozenset[str]) -> bool:
+    return decide("admin", principal, roles, admins).allowed
+
+
+def valid_principal(principal: str) -> bool:
+    """``platform:workspace:user`` with three non-empty parts."""
+    parts = principal.split(":")
+    return (
+        len(parts) == 3 and all(part.strip() for part in parts) and not any(ch.isspace() for ch in principal)
+    )
+
+
+def removal_refusal(principal: str, configured: frozenset[str], stored: frozenset[str]) -> str | None:
+    """Why ``principal`` cannot be removed from the admin table, or None when it can."""
+    if principal in configured:
+        return f"{principal} is an admin through EVBOT_ADMINS; remove it from that setting instead"
+    if principal not in stored:
+        return f"{principal} is not in the admin list"
+    if not (configured | stored) - {principal}:
+        return f"{principal} is the last admin; add another admin first"
+    return None
