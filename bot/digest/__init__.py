@@ -1,0 +1,1 @@
+"""The daily digest: channel subscriptions, content, scheduling and exactly-once delivery."""
