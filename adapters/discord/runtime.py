@@ -212,7 +212,8 @@ class DiscordBot:
 
     async def admin_refusal(self, request: CommandRequest, name: str) -> Reply | None:
         """An early, clear refusal for admin commands (the core's policy checks again)."""
-        if PLATFORM_ADMIN in request.roles or request.principal in self.settings.admin_principals:
+        # the core's settings decide, as its policy check will
+        if PLATFORM_ADMIN in request.roles or request.principal in self.core.settings.admin_principals:
             return None
         if request.principal in await asyncio.to_thread(self._stored_admins):
             return None

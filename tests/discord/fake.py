@@ -54,6 +54,10 @@ class Recorded:
     def json(self) -> dict[str, Any]:
         return self.body if isinstance(self.body, dict) else {}
 
+    @property
+    def json_list(self) -> list[Any]:
+        return self.body if isinstance(self.body, list) else []
+
 
 @dataclass
 class Scripted:
@@ -436,7 +440,10 @@ def button(custom_id: str, **kwargs: Any) -> dict[str, Any]:
         "mention_roles": [],
         "attachments": [],
         "embeds": [],
-        "components": [],
+        # Discord sends the clicked message with its components; discord.py finds the button there
+        "components": [
+            {"type": 1, "components": [{"type": 2, "style": 1, "label": "Run", "custom_id": custom_id}]}
+        ],
         "pinned": False,
         "type": 0,
         "flags": 0,
