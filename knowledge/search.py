@@ -3,7 +3,8 @@
 SQLite uses the FTS5 tables of migration ``0002_search`` (kept in step by triggers, so an
 article's sentences are searchable as soon as its transaction commits); PostgreSQL uses GIN
 expression indexes on ``to_tsvector('english', ...)``. Both stem English words, so "delivered"
-finds "deliveries". All terms must match; when nothing does, any term may.
+finds "deliveries". All terms must match; when nothing does, any term may. Relevance is ranked
+among the newest ``WINDOW`` matches, which keeps a query on a common word fast on a large store.
 
 Sentences from one story told by several outlets collapse into one hit that lists the others.
 """
@@ -24,6 +25,7 @@ from knowledge.store import ACTIVE_STATUSES
 
 Mode = Literal["all", "any"]
 MAX_TERMS = 12
+WINDOW = 400  # newest matches ranked per query (news: recency first, then relevance within it)
 
 # Must match the expression of ix_claim_search in migration 0002_search.
 PG_CLAIM_TEXT = (
@@ -156,8 +158,9 @@ def _ranked_ids(
     if _dialect(session) == "postgresql":
         if kind == "development":
             sql = (
-                "SELECT id FROM development, to_tsquery('english', :q) AS q "
-                "WHERE to_tsvector('english', sentence) @@ q "
+                "SELECT id FROM (SELECT id, sentence FROM development, to_tsquery('english', :q) AS q "
+                "WHERE to_tsvector('english', sentence) @@ q ORDER BY id DESC LIMIT :window) AS recent, "
+                "to_tsquery('english', :q) AS q "
                 "ORDER BY ts_rank(to_tsvector('english', sentence), q) DESC, id DESC LIMIT :n"
             )
         else:
@@ -166,10 +169,14 @@ def _ranked_ids(
                 f"WHERE to_tsvector('english', {PG_CLAIM_TEXT}) @@ q "
                 f"ORDER BY ts_rank(to_tsvector('english', {PG_CLAIM_TEXT}), q) DESC, id DESC LIMIT :n"
             )
-        return [int(r[0]) for r in session.execute(text(sql), {"q": _tsquery(terms, mode), "n": n})]
+        params = {"q": _tsquery(terms, mode), "n": n, "window": WINDOW}
+        return [int(r[0]) for r in session.execute(text(sql), params)]
     table = "development_fts" if kind == "development" else "claim_fts"
-    sql = f"SELECT rowid FROM {table} WHERE {table} MATCH :q ORDER BY rank LIMIT :n"
-    return [int(r[0]) for r in session.execute(text(sql), {"q": _fts5_query(terms, mode), "n": n})]
+    # rank the newest WINDOW matches only: a common word must not cost a bm25 score per match
+    sql = f"SELECT rowid, bm25({table}) FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC LIMIT :window"
+    rows = session.execute(text(sql), {"q": _fts5_query(terms, mode), "window": WINDOW}).all()
+    rows.sort(key=lambda r: (float(r[1]), -int(r[0])))
+    return [int(r[0]) for r in rows[:n]]
 
 
 def _source(article: Article) -> Source:
@@ -190,7 +197,7 @@ def _sentences(
         query = query.where(Development.entity_id.in_(list(entity_ids)))
     if topic:
         query = query.where(Development.topic == topic)
-    rows = {dev.id: (dev, article) for dev, article in session.execute(query).tuples()}
+    rows = {dev.id: (dev, article) for dev, article in session.execute(query).all()}
     hits: list[SentenceHit] = []
     by_story: dict[int, SentenceHit] = {}
     seen_places: set[tuple[int, int]] = set()

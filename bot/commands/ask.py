@@ -8,15 +8,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from bot.commands.registry import command
 from bot.commands.search import result_sections
 from bot.context import Context
 from bot.present import CitationBook, fact_text
 from bot.reply import Item, Reply, Section
 from knowledge.dates import PartialDate
-from knowledge.facts import Fact, current_facts
+from knowledge.facts import Fact, _rows_to_facts, current_facts, select_shown
 from knowledge.gazetteer import Gazetteer
+from knowledge.schema import Claim
 from knowledge.search import search
+from knowledge.store import ACTIVE_STATUSES
 from knowledge.values import normalise_name
 from knowledge.vocabulary import PROPERTIES, PropertySpec
 
@@ -169,6 +174,17 @@ def _matches_period(fact: Fact, period: str) -> bool:
     return value == period
 
 
+def period_facts(session: Session, subject: str, prop: PropertySpec, period: str) -> list[Fact]:
+    """The shown facts of one period of a time series, read through the slot-key index only."""
+    prefix = f"{subject}|{prop.id}|period={period}|"
+    claims = session.scalars(
+        select(Claim).where(
+            Claim.slot_key >= prefix, Claim.slot_key < prefix + "\uffff", Claim.status.in_(ACTIVE_STATUSES)
+        )
+    ).all()
+    return select_shown(_rows_to_facts(session, list(claims)).values())
+
+
 def _not_known(question: Question, what: str) -> Reply:
     return Reply(
         title="Not known",
@@ -188,13 +204,20 @@ def _what(question: Question, name: str) -> str:
 
 
 def answer_from_claims(ctx: Context, question: Question) -> Reply | None:
-    """A structured answer, a clear "not known", or None when the question is not about a property."""
+    """A structured answer, a clear "not known", or None when stored facts cannot answer it (search next)."""
     prop = question.property
     if prop is None or not question.entities:
         return None
     gazetteer = ctx.names.gazetteer
     with ctx.db.session() as session:
-        facts_by = current_facts(session, question.entities, [prop.id])
+        if (
+            question.period
+            and not question.period.startswith("--")
+            and prop.slot_qualifiers[:1] == ("period",)
+        ):
+            facts_by = {e: period_facts(session, e, prop, question.period or "") for e in question.entities}
+        else:
+            facts_by = current_facts(session, question.entities, [prop.id])
     book = CitationBook()
     sections: list[Section] = []
     for entity_id in question.entities:
@@ -235,7 +258,9 @@ def answer_from_claims(ctx: Context, question: Question) -> Reply | None:
         sections.append(Section(title=f"{name} — {label}", bullets=items))
     if not book.citations:
         name = " / ".join(gazetteer.display_name(e) for e in question.entities)
-        return _not_known(question, _what(question, name))
+        if question.period and "period" in prop.slot_qualifiers:
+            return _not_known(question, _what(question, name))  # other periods' sentences would mislead
+        return None  # no stored fact: the cited sentences may still answer it
     return Reply(title=f"Q: {question.text}", sections=sections, citations=book.citations)
 
 
@@ -249,11 +274,12 @@ def answer_from_claims(ctx: Context, question: Question) -> Reply | None:
 )
 def ask(ctx: Context, args: list[str]) -> Reply:
     text = " ".join(args).strip()
-    question = parse_question(text, ctx.names.gazetteer)
+    gazetteer = ctx.names.gazetteer
+    question = parse_question(text, gazetteer)
     structured = answer_from_claims(ctx, question)
     if structured is not None:
         return structured
-    names_norm = ctx.names.gazetteer.names()
+    names_norm = gazetteer.names()
     # with the companies as a filter, their names need not be search terms (else any BYD line would do)
     terms = [
         w
