@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 from bot.reply import Citation, Item
 from knowledge.dates import PartialDate
@@ -105,13 +107,23 @@ def _detail_text(spec: PropertySpec, facts: list[Fact]) -> str:
 class Row:
     property: PropertySpec
     items: list[Item]
+    hidden: int = 0  # items left out by the limit
 
 
-def rows_for(facts: list[Fact], book: CitationBook) -> list[Row]:
+MORE_NOTE = "more"
+
+
+def _newest_first(fact: Fact) -> tuple[str, int]:
+    period = str(fact.qualifiers.get("period", ""))
+    return (period or (fact.as_of.sort_key() if fact.as_of else ""), -fact.claim_id)
+
+
+def rows_for(facts: list[Fact], book: CitationBook, limit: int | None = None) -> list[Row]:
     """One row per head property (a property no other property describes), in vocabulary order.
 
     Details (``item_of``) are folded into their item: the Munich R&D site shows its opening date
-    and focus in one cell entry, cited to every source of every part.
+    and focus in one cell entry, cited to every source of every part. With ``limit``, a row shows
+    that many items (time series newest first) and then "…and N more"; only shown items are cited.
     """
     by_property: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
@@ -124,48 +136,71 @@ def rows_for(facts: list[Fact], book: CitationBook) -> list[Row]:
             for fact in prop_facts:
                 details[(spec.item_of, str(fact.qualifiers.get(spec.item_key, "")))][prop_id].append(fact)
     rows: list[Row] = []
-    ordered = sorted(
+    for spec in _HEADS:
+        entries = _entries(spec, by_property.get(spec.id, []), details)
+        if not entries:
+            continue
+        shown = entries if limit is None else entries[:limit]
+        items = [entry(book) for entry in shown]
+        hidden = len(entries) - len(shown)
+        if hidden:
+            items.append(Item(text=f"…and {hidden} more", note=MORE_NOTE))
+        rows.append(Row(spec, items, hidden))
+    return rows
+
+
+_HEADS = [
+    spec
+    for spec in sorted(
         PROPERTIES.values(), key=lambda s: GROUPS.index(s.group) if s.group in GROUPS else len(GROUPS)
     )
-    for spec in ordered:
-        if spec.item_of:
+    if not spec.item_of
+]
+
+
+def _entries(
+    spec: PropertySpec, head_facts: list[Fact], details: dict[tuple[str, str], dict[str, list[Fact]]]
+) -> list[Callable[[CitationBook], Item]]:
+    """The items of one row, not yet rendered: rendering (and citing) happens only for shown ones."""
+    item_key = spec.slot_qualifiers[0] if spec.slot_qualifiers else None
+    if any("period" in f.qualifiers for f in head_facts):
+        head_facts = sorted(head_facts, key=_newest_first, reverse=True)
+    else:
+        head_facts = sorted(head_facts, key=lambda f: f.claim_id)
+    entries: list[Callable[[CitationBook], Item]] = []
+    used_keys: set[str] = set()
+    for fact in head_facts:
+        key = str(fact.qualifiers.get(item_key, "")) if item_key else ""
+        parts = details.get((spec.id, key), {}) if item_key else {}
+        used_keys.add(key)
+        entries.append(partial(_head_item, fact, parts))
+    # details whose item was never named as such still deserve a line
+    for (head, key), parts in details.items():
+        if head != spec.id or key in used_keys:
             continue
-        head_facts = sorted(by_property.get(spec.id, []), key=lambda f: f.claim_id)
-        items: list[Item] = []
-        used_keys: set[str] = set()
-        item_key = spec.slot_qualifiers[0] if spec.slot_qualifiers else None
-        for fact in head_facts:
-            key = str(fact.qualifiers.get(item_key, "")) if item_key else ""
-            parts = details.get((spec.id, key), {}) if item_key else {}
-            used_keys.add(key)
-            cited = [fact, *(f for group in parts.values() for f in group)]
-            text = fact_text(fact)
-            detail_texts = [_detail_text(PROPERTIES[p], fs) for p, fs in parts.items()]
-            if detail_texts:
-                text += f" ({'; '.join(detail_texts)})"
-            conflicts = _conflict_items(fact, book)
-            for group in parts.values():
-                for detail in group:
-                    conflicts += _conflict_items(detail, book)
-            items.append(
-                Item(
-                    text=text, citations=book.cite(cited), conflicts=conflicts, note=f"claim #{fact.claim_id}"
-                )
-            )
-        # details whose item was never named as such still deserve a line
-        for (head, key), parts in details.items():
-            if head != spec.id or key in used_keys:
-                continue
-            for prop_id, group in parts.items():
-                label = key.replace("-", " ").title() if key else PROPERTIES[prop_id].label
-                conflicts = [c for f in group for c in _conflict_items(f, book)]
-                items.append(
-                    Item(
-                        text=f"{label}: {_detail_text(PROPERTIES[prop_id], group)}",
-                        citations=book.cite(group),
-                        conflicts=conflicts,
-                    )
-                )
-        if items:
-            rows.append(Row(spec, items))
-    return rows
+        for prop_id, group in parts.items():
+            entries.append(partial(_orphan_item, key, prop_id, group))
+    return entries
+
+
+def _head_item(fact: Fact, parts: dict[str, list[Fact]], book: CitationBook) -> Item:
+    cited = [fact, *(f for group in parts.values() for f in group)]
+    text = fact_text(fact)
+    detail_texts = [_detail_text(PROPERTIES[p], fs) for p, fs in parts.items()]
+    if detail_texts:
+        text += f" ({'; '.join(detail_texts)})"
+    conflicts = _conflict_items(fact, book)
+    for group in parts.values():
+        for detail in group:
+            conflicts += _conflict_items(detail, book)
+    return Item(text=text, citations=book.cite(cited), conflicts=conflicts, note=f"claim #{fact.claim_id}")
+
+
+def _orphan_item(key: str, prop_id: str, group: list[Fact], book: CitationBook) -> Item:
+    label = key.replace("-", " ").title() if key else PROPERTIES[prop_id].label
+    conflicts = [c for f in group for c in _conflict_items(f, book)]
+    return Item(
+        text=f"{label}: {_detail_text(PROPERTIES[prop_id], group)}",
+        citations=book.cite(group),
+        conflicts=conflicts,
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +51,7 @@ class Fact:
     as_of: PartialDate | None
     status: str
     confidence: float
-    created_at: datetime
+    created_at: datetime | None  # loaded only for admin-set facts (their citation shows the date)
     version: int
     sources: list[Source] = field(default_factory=list)
     conflicts: list[Fact] = field(default_factory=list)
@@ -62,15 +62,20 @@ class Fact:
         return len({(s.publisher or s.url or s.key) for s in self.sources})
 
 
-def _rank(fact: Fact) -> tuple[int, int, float, str, datetime]:
+def _rank(fact: Fact) -> tuple[int, int, float, str, int]:
     as_of = fact.as_of.sort_key() if fact.as_of else ""
-    return (1 if fact.status == "confirmed" else 0, fact.publisher_count(), fact.confidence, as_of, fact.created_at)
+    return (
+        1 if fact.status == "confirmed" else 0,
+        fact.publisher_count(),
+        fact.confidence,
+        as_of,
+        fact.claim_id,  # ids grow with time: the newest last
+    )
 
 
 def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
     facts: dict[int, Fact] = {}
-    for row in claims:
-        claim: Claim = row
+    for claim in claims:
         facts[claim.id] = Fact(
             claim_id=claim.id,
             subject=claim.subject_id,
@@ -81,7 +86,7 @@ def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
             as_of=PartialDate.parse(claim.as_of) if claim.as_of else None,
             status=claim.status,
             confidence=claim.confidence,
-            created_at=claim.created_at,
+            created_at=None,
             version=claim.version,
             note=claim.note,
         )
@@ -94,7 +99,7 @@ def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
                     None,
                     None,
                     admin=claim.created_by,
-                    admin_at=claim.created_at,
+                    admin_at=None,
                 )
             )
     if not facts:
@@ -140,15 +145,34 @@ def select_shown(facts: Iterable[Fact]) -> list[Fact]:
     return shown
 
 
+_FACT_COLUMNS = [
+    Claim.id, Claim.subject_id, Claim.property, Claim.slot_key, Claim.value_kind, Claim.value_num, Claim.value_upper,
+    Claim.value_unit, Claim.approx, Claim.value_entity_id, Claim.value_date, Claim.value_text, Claim.qualifiers,
+    Claim.as_of, Claim.status, Claim.confidence, Claim.version, Claim.note, Claim.created_by, Claim.source_url,
+]  # fmt: skip
+
+
 def current_facts(
     session: Session, subjects: Sequence[str], properties: Sequence[str] | None = None
 ) -> dict[str, list[Fact]]:
     """The shown facts of each subject (winners with their conflicts), keyed by subject id."""
-    query = select(Claim).where(Claim.subject_id.in_(list(subjects)), Claim.status.in_(ACTIVE_STATUSES))
+    # plain rows of the columns needed, not ORM objects: a busy company has hundreds of claims and
+    # this is the hot path of compare and brief (timestamps are parsed only where shown)
+    query = select(*_FACT_COLUMNS).where(
+        Claim.subject_id.in_(list(subjects)), Claim.status.in_(ACTIVE_STATUSES)
+    )
     if properties:
         query = query.where(Claim.property.in_(list(properties)))
-    claims = list(session.scalars(query))
+    claims = list(session.execute(query))
     facts = _rows_to_facts(session, claims)
+    admin_set = [f.claim_id for f in facts.values() if any(s.admin for s in f.sources)]
+    if admin_set:
+        for claim_id, created_at in session.execute(
+            select(Claim.id, Claim.created_at).where(Claim.id.in_(admin_set))
+        ):
+            fact = facts[claim_id]
+            fact.created_at = created_at
+            fact.sources = [replace(s, admin_at=created_at) if s.admin else s for s in fact.sources]
     result: dict[str, list[Fact]] = {subject: [] for subject in subjects}
     for fact in select_shown(facts.values()):
         result.setdefault(fact.subject, []).append(fact)

@@ -97,7 +97,8 @@ def value_columns(value: Value) -> dict[str, Any]:
     return columns
 
 
-def claim_value(claim: Claim) -> Value:
+def claim_value(claim: Any) -> Value:
+    """The typed value of a claim row (an ORM ``Claim`` or a plain row with the same columns)."""
     if claim.value_kind == "quantity":
         return Quantity(claim.value_num or 0.0, claim.value_unit or "", claim.value_upper, bool(claim.approx))
     if claim.value_kind == "entity":

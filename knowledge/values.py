@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge.dates import PartialDate
 
@@ -16,6 +17,7 @@ _SCALES = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")]
 _CURRENCY_SYMBOLS = {"USD": "US$", "CNY": "RMB ", "EUR": "€", "HKD": "HK$", "GBP": "£", "JPY": "¥"}
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(text: str) -> str:
     """Fold case, width and punctuation: ``Li-Auto``, ``li auto`` and ``LI AUTO`` are one name."""
     folded = unicodedata.normalize("NFKC", text).casefold()

@@ -13,6 +13,7 @@ from knowledge.schema import Article, Development
 
 USAGE = "/ev brief <company>   e.g. /ev brief nio"
 DEVELOPMENTS_SHOWN = 8
+FIELD_LIMIT = 12  # items per key-fact field before "…and N more"
 
 
 @command(
@@ -44,7 +45,7 @@ def brief(ctx: Context, args: list[str]) -> Reply:
             .limit(DEVELOPMENTS_SHOWN * 3)
         ).all()
     key_facts = Section(title="Key facts")
-    for row in rows_for(facts, book):
+    for row in rows_for(facts, book, FIELD_LIMIT):
         key_facts.fields.append(FieldRow(label=plural(row.property), items=row.items))
     if not key_facts.fields:
         key_facts.text = "No facts are stored for this company yet."

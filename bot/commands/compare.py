@@ -6,9 +6,16 @@ from bot.commands.registry import command
 from bot.context import Context
 from bot.grammar import UsageError
 from bot.present import CitationBook, plural, rows_for
-from bot.reply import Item, Reply, Section, Table, TableRow
+from bot.reply import Reply, Section, Table, TableRow
 from knowledge.facts import current_facts
+from knowledge.vocabulary import GROUPS, PROPERTIES
 
+# row label → position: groups in GROUPS order, properties in vocabulary order within a group
+GROUP_ORDER = {
+    plural(spec): (GROUPS.index(spec.group) if spec.group in GROUPS else len(GROUPS), index)
+    for index, spec in enumerate(PROPERTIES.values())
+}
+CELL_LIMIT = 6  # items per cell before "…and N more" (the brief has the rest)
 USAGE = "/ev compare <company> <company> [company] [company]   e.g. /ev compare xpeng li-auto"
 
 
@@ -28,27 +35,17 @@ def compare(ctx: Context, args: list[str]) -> Reply:
     with ctx.db.session() as session:
         facts = current_facts(session, ids)
     book = CitationBook()
-    per_entity = {
-        entity_id: {row.property.id: row for row in rows_for(facts[entity_id], book)} for entity_id in ids
-    }
+    per_entity = [{row.property.id: row for row in rows_for(facts[i], book, CELL_LIMIT)} for i in ids]
+    shown = {prop_id for rows in per_entity for prop_id in rows}
     table = Table(columns=[e.name_en for e in entities])
     conflicts = 0
-    seen: list[str] = []
-    for entity_id in ids:
-        for prop_id in per_entity[entity_id]:
-            if prop_id not in seen:
-                seen.append(prop_id)
-    from knowledge.vocabulary import GROUPS, PROPERTIES
-
-    seen.sort(key=lambda p: (GROUPS.index(PROPERTIES[p].group), list(PROPERTIES).index(p)))
-    for prop_id in seen:
-        cells: list[list[Item]] = []
-        for entity_id in ids:
-            row = per_entity[entity_id].get(prop_id)
-            cell = row.items if row else []
-            conflicts += sum(1 for item in cell if item.conflicts)
-            cells.append(cell)
-        table.rows.append(TableRow(label=plural(PROPERTIES[prop_id]), cells=cells))
+    for spec in PROPERTIES.values():  # vocabulary order within groups, groups in GROUPS order
+        if spec.id not in shown:
+            continue
+        cells = [rows[spec.id].items if spec.id in rows else [] for rows in per_entity]
+        conflicts += sum(1 for cell in cells for item in cell if item.conflicts)
+        table.rows.append(TableRow(label=plural(spec), cells=cells))
+    table.rows.sort(key=lambda row: GROUP_ORDER[row.label])
     title = "Compare: " + " vs ".join(e.name_en for e in entities)
     sections: list[Section] = []
     if not table.rows:
