@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -51,7 +51,7 @@ class Fact:
     as_of: PartialDate | None
     status: str
     confidence: float
-    created_at: datetime | None  # loaded only for admin-set facts (their citation shows the date)
+    created_at: datetime
     version: int
     sources: list[Source] = field(default_factory=list)
     conflicts: list[Fact] = field(default_factory=list)
@@ -86,7 +86,7 @@ def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
             as_of=PartialDate.parse(claim.as_of) if claim.as_of else None,
             status=claim.status,
             confidence=claim.confidence,
-            created_at=None,
+            created_at=claim.created_at,
             version=claim.version,
             note=claim.note,
         )
@@ -99,7 +99,7 @@ def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
                     None,
                     None,
                     admin=claim.created_by,
-                    admin_at=None,
+                    admin_at=claim.created_at,
                 )
             )
     if not facts:
@@ -148,7 +148,7 @@ def select_shown(facts: Iterable[Fact]) -> list[Fact]:
 _FACT_COLUMNS = [
     Claim.id, Claim.subject_id, Claim.property, Claim.slot_key, Claim.value_kind, Claim.value_num, Claim.value_upper,
     Claim.value_unit, Claim.approx, Claim.value_entity_id, Claim.value_date, Claim.value_text, Claim.qualifiers,
-    Claim.as_of, Claim.status, Claim.confidence, Claim.version, Claim.note, Claim.created_by, Claim.source_url,
+    Claim.as_of, Claim.status, Claim.confidence, Claim.version, Claim.note, Claim.created_by, Claim.source_url, Claim.created_at,
 ]  # fmt: skip
 
 
@@ -157,7 +157,7 @@ def current_facts(
 ) -> dict[str, list[Fact]]:
     """The shown facts of each subject (winners with their conflicts), keyed by subject id."""
     # plain rows of the columns needed, not ORM objects: a busy company has hundreds of claims and
-    # this is the hot path of compare and brief (timestamps are parsed only where shown)
+    # this is the hot path of compare and brief
     query = select(*_FACT_COLUMNS).where(
         Claim.subject_id.in_(list(subjects)), Claim.status.in_(ACTIVE_STATUSES)
     )
@@ -165,14 +165,6 @@ def current_facts(
         query = query.where(Claim.property.in_(list(properties)))
     claims = list(session.execute(query))
     facts = _rows_to_facts(session, claims)
-    admin_set = [f.claim_id for f in facts.values() if any(s.admin for s in f.sources)]
-    if admin_set:
-        for claim_id, created_at in session.execute(
-            select(Claim.id, Claim.created_at).where(Claim.id.in_(admin_set))
-        ):
-            fact = facts[claim_id]
-            fact.created_at = created_at
-            fact.sources = [replace(s, admin_at=created_at) if s.admin else s for s in fact.sources]
     result: dict[str, list[Fact]] = {subject: [] for subject in subjects}
     for fact in select_shown(facts.values()):
         result.setdefault(fact.subject, []).append(fact)

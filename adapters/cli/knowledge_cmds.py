@@ -107,3 +107,21 @@ def db_upgrade(ctx: click.Context) -> None:
     """Apply the schema migrations."""
     db = open_database(settings_of(ctx))
     click.echo(f"database at head: {db.dialect}")
+
+
+@cli.command("eval")
+@click.argument("key", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--details", is_flag=True, help="List missed facts and false positives.")
+@click.pass_context
+def eval_command(ctx: click.Context, key: Path, details: bool) -> None:
+    """Score extraction against a labelled key: precision and recall per property."""
+    from knowledge.evaluate import evaluate
+
+    report = evaluate(key, default_extractor(settings_of(ctx)))
+    click.echo(f"{report.articles} articles\n")
+    click.echo(report.table())
+    if details:
+        click.echo("\nMissed:")
+        click.echo("\n".join(f"  - {m}" for m in report.misses) or "  (none)")
+        click.echo("\nFalse positives:")
+        click.echo("\n".join(f"  - {m}" for m in report.false_positives) or "  (none)")
