@@ -174,7 +174,7 @@ def _ranked_ids(
     table = "development_fts" if kind == "development" else "claim_fts"
     # rank the newest WINDOW matches only: a common word must not cost a bm25 score per match
     sql = f"SELECT rowid, bm25({table}) FROM {table} WHERE {table} MATCH :q ORDER BY rowid DESC LIMIT :window"
-    rows = session.execute(text(sql), {"q": _fts5_query(terms, mode), "window": WINDOW}).all()
+    rows = list(session.execute(text(sql), {"q": _fts5_query(terms, mode), "window": WINDOW}).all())
     rows.sort(key=lambda r: (float(r[1]), -int(r[0])))
     return [int(r[0]) for r in rows[:n]]
 
