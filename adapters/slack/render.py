@@ -186,7 +186,7 @@ def table_block(table: Table) -> dict[str, Any]:
 
 def citation_text(citation: Citation) -> str:
     """``[n] publisher, date`` as a link when the source has a safe URL (admin entries show who set them)."""
-    label = escape(f"[{citation.n}] {citation.label()}")
+    label = escape(" ".join(f"[{citation.n}] {citation.label()}".split()))
     url = None if citation.admin else safe_url(citation.url)
     if url is None:
         return clip(label, CONTEXT_CHARS)
