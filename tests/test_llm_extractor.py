@@ -101,6 +101,9 @@ def canned_claims(doc: ArticleDoc) -> list[dict[str, Any]]:
         {"subject": "Xpeng", "property": "price_from", "value": 119800, "quote": ceo},  # no currency
         {"subject": "Nio", "property": "rd_site_opened", "value": "soon", "qualifiers": {"site": "Munich"},
          "quote": munich},
+        # a real sentence with a number it does not state
+        {"subject": "Xpeng", "property": "deliveries", "value": 50000, "unit": "vehicles",
+         "qualifiers": {"period": "2025-10"}, "quote": deliveries},
         # an item property without its item
         {"subject": "Xpeng", "property": "plant_capacity", "value": 200000, "unit": "vehicles/year",
          "quote": plant},
@@ -333,6 +336,7 @@ def test_every_bad_claim_is_dropped_with_a_reason(
     assert "price_from needs a unit" in reasons
     assert "not a date: 'soon'" in reasons
     assert "needs the 'site' qualifier" in reasons
+    assert "the quote does not state the number 50000" in reasons
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
@@ -516,7 +520,7 @@ def test_validation_without_a_provider(doc: ArticleDoc, gazetteer: Gazetteer) ->
     items = [
         {"subject": "nio", "property": "rd_site_opened", "value": "November 2025",
          "qualifiers": {"site": "Munich"}, "quote": munich},
-        {"subject": "Xpeng", "property": "deliveries_yoy", "value": -3.5, "unit": "%",
+        {"subject": "Xpeng", "property": "deliveries_yoy", "value": "76", "unit": "%",
          "qualifiers": {"period": "Q3 2025"}, "quote": sentence(doc, "Xpeng delivered")},
         {"subject": "Xpeng", "property": "deliveries", "value": -5, "unit": "vehicles",
          "quote": sentence(doc, "Xpeng delivered")},
@@ -528,7 +532,7 @@ def test_validation_without_a_provider(doc: ArticleDoc, gazetteer: Gazetteer) ->
     opened, yoy = result.claims
     assert opened.value == DateValue(opened.value.date) and opened.value.display() == "Nov 2025"  # type: ignore[union-attr]
     assert opened.qualifiers == {"site": "munich"} and opened.confidence == 0.5
-    assert yoy.value == Quantity(-3.5, "percent") and yoy.qualifiers == {"period": "2025-Q3"}
+    assert yoy.value == Quantity(76.0, "percent") and yoy.qualifiers == {"period": "2025-Q3"}
     assert len(result.dropped) == 3
 
 

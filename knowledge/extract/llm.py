@@ -237,8 +237,8 @@ _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _DATE_FORMATS = ("%B %Y", "%b %Y", "%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y")
 _PERIOD_FORMS = (
     (re.compile(r"^(\d{4})(?:-(\d{2}))?$"), None),
-    (re.compile(r"^(\d{4})[- ]?([QH][1-4])$", re.I), "{0}-{1}"),
-    (re.compile(r"^([QH][1-4])[- ]?(\d{4})$", re.I), "{1}-{0}"),
+    (re.compile(r"^(\d{4})[- ]?((?:Q[1-4]|H[12]))$", re.I), "{0}-{1}"),
+    (re.compile(r"^((?:Q[1-4]|H[12]))[- ]?(\d{4})$", re.I), "{1}-{0}"),
 )
 
 
@@ -267,6 +267,29 @@ def _number(value: str | float) -> float:
     if not _NUMBER.match(text):
         raise Invalid(f"not a number: {value!r}")
     return float(text.replace(",", ""))
+
+
+_QUOTED_NUMBER = re.compile(
+    r"(\d[\d,]*(?:\.\d+)?)\s*(trillion|billion|million|thousand|tn|bn|mn|mln|k|m|b|万|亿)?(?![a-z])", re.I
+)
+_SCALE_WORDS = {
+    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "mln": 1e6, "m": 1e6, "billion": 1e9,
+    "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12, "万": 1e4, "亿": 1e8,
+}  # fmt: skip
+
+
+def number_in_quote(amount: float, quote: str) -> bool:
+    """Whether the quote states ``amount`` (``42,013``, ``1.2 million``, ``72B``, ``4.2万``...)."""
+    for match in _QUOTED_NUMBER.finditer(quote):
+        try:
+            number = float(match.group(1).replace(",", ""))
+        except ValueError:
+            continue
+        scale = _SCALE_WORDS.get((match.group(2) or "").lower(), 1.0)
+        for candidate in (number, number * scale):
+            if math.isclose(candidate, abs(amount), rel_tol=1e-6, abs_tol=1e-9):
+                return True
+    return False
 
 
 def parse_date(text: str) -> PartialDate | None:
@@ -328,6 +351,8 @@ def _value(spec: PropertySpec, out: ClaimOut, gazetteer: Gazetteer) -> Value:
             raise Invalid(f"{spec.id} cannot be negative")
         if upper is not None and (not math.isfinite(upper) or upper < amount):
             raise Invalid(f"upper bound {upper} is below {amount}")
+        if not number_in_quote(amount, out.quote):
+            raise Invalid(f"the quote does not state the number {amount:g}")
         return Quantity(amount, unit, upper, out.approx)
     if isinstance(out.value, float):
         raise Invalid(f"{spec.id} takes a {spec.value_type}, not a number")
