@@ -178,6 +178,12 @@ class FakeProvider:
             return failed
         body = self.requests[-1][1]
         arguments = "{not json" if self.mode == "garbage" else json.dumps({"claims": self.reply(body)})
+        if self.mode == "content":  # a server without tool support answers in the message text
+            message: dict[str, Any] = {"role": "assistant", "content": f"```json\n{arguments}\n```"}
+            return web.json_response(
+                {"id": "chatcmpl-2", "object": "chat.completion", "created": 0, "model": body["model"],
+                 "choices": [{"index": 0, "finish_reason": "stop", "message": message}]}
+            )  # fmt: skip
         return web.json_response(
             {
                 "id": "chatcmpl-1",
@@ -373,6 +379,15 @@ def test_timeout_falls_back_to_rules(
     assert extraction.claims == RuleExtractor().extract(doc, gazetteer).claims
     assert "timed out" in caplog.text
     assert len(fake.requests) == 1
+
+
+def test_json_content_without_tool_support_is_accepted(
+    fake: FakeProvider, doc: ArticleDoc, gazetteer: Gazetteer
+) -> None:
+    fake.mode = "content"
+    fake.reply = lambda _body: canned_claims(doc)
+    result = make_extractor(fake, "openai").extract_claims(doc, gazetteer)
+    assert len(result.claims) == GOOD
 
 
 def test_unusable_output_is_a_provider_failure(
