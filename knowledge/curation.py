@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from knowledge.dates import PartialDate
@@ -579,9 +579,10 @@ def history(session: Session, subject: str, prop: str | None = None, limit: int 
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows += session.scalars(select(Audit).where(Audit.target_type == "claim", Audit.target_id.in_(chunk)))
-    rows += session.scalars(
-        select(Audit).where(Audit.target_type == "slot", Audit.target_id.startswith(prefix, autoescape=True))
-    )
+    slot_match = Audit.target_id.startswith(prefix, autoescape=True)
+    if prop:
+        slot_match = or_(slot_match, Audit.target_id == f"{subject}|{prop}")
+    rows += session.scalars(select(Audit).where(Audit.target_type == "slot", slot_match))
     rows.sort(key=lambda a: a.id)
     entries: list[HistoryEntry] = []
     for row in rows[-limit:]:

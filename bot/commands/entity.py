@@ -14,6 +14,8 @@ ENTITY_USAGE = (
     '   e.g. /ev entity add "Onvo" alias 乐道 parent nio'
 )
 ALIAS_USAGE = "/ev alias add <company> <alias>   e.g. /ev alias add li-auto 理想汽车"
+KEYWORDS = {"alias": "alias", "aliases": "alias", "aka": "alias", "ticker": "ticker", "tickers": "ticker",
+            "parent": "parent", "type": "type"}  # fmt: skip
 ENTITY_TYPES = ("company", "brand", "person", "product", "ai_model", "rd_site", "place")
 
 
@@ -32,11 +34,7 @@ def entity_command(ctx: Context, args: list[str]) -> Reply:
     lists: dict[str, list[str]] = {"alias": [], "ticker": [], "parent": [], "type": []}
     current: str | None = None
     for token in args[2:]:
-        key = (
-            token.lower().rstrip("s")
-            if token.lower() in ("alias", "aliases", "ticker", "tickers")
-            else token.lower()
-        )
+        key = KEYWORDS.get(token.lower(), "")
         if key in lists:
             current = key
         elif current is None:
