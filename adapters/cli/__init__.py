@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from adapters.cli import discord_cmds, knowledge_cmds, run_cmds  # noqa: F401  (register subcommands)
-from adapters.cli import digest_cmds  # noqa: F401  (evbot digest)
+from adapters.cli import digest_cmds, discord_cmds, knowledge_cmds, run_cmds  # noqa: F401  (register subcommands)
 from adapters.cli.main import cli
 
 

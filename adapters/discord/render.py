@@ -139,7 +139,8 @@ def _components(actions: list[Action]) -> list[dict[str, Any]]:
             {
                 "type": 2,
                 "style": BUTTON_STYLES.get(action.style, 2),
-                "label": clip(action.label or action.command, BUTTON_LABEL_MAX) or "Run",
+                # labels show no markdown, but an @ still must not look like a mention
+                "label": clip(_MENTION_AT.sub("@" + ZWSP, action.label.strip() or "Run"), BUTTON_LABEL_MAX),
                 "custom_id": action_custom_id(action.command),
             }
         )

@@ -185,8 +185,8 @@ async def test_startup_syncs_commands_once_and_not_again_when_unchanged(
     for run in range(2):
         gate_opened = asyncio.Event()
 
-        async def gate() -> None:
-            gate_opened.set()
+        async def gate(opened: asyncio.Event = gate_opened) -> None:
+            opened.set()
 
         task = asyncio.create_task(serve(core, discord_settings, gate=gate))
         try:
