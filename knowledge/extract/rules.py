@@ -24,6 +24,7 @@ from knowledge.extract.temporal import DateMatch, find_dates
 from knowledge.extract.topics import classify
 from knowledge.gazetteer import Gazetteer
 from knowledge.values import DateValue, Quantity, Text, Value
+from knowledge.vocabulary import PROPERTIES
 
 SUBJECT_TYPES = {"company", "brand"}
 _PLACES_BY_KEY: dict[str, Place] = {place.key: place for place in PLACES.values()}
@@ -536,6 +537,15 @@ class _Run:
         qualifiers: dict[str, str] | None = None,
         as_of: PartialDate | None = None,
     ) -> None:
+        spec = PROPERTIES.get(prop)
+        if (
+            isinstance(value, Quantity)
+            and spec is not None
+            and spec.unit
+            and value.unit != spec.unit
+            and value.unit not in spec.units
+        ):
+            return  # a unit the vocabulary does not accept (HK$, £ ...): the store would reject it
         quals = {k: v for k, v in (qualifiers or {}).items() if v}
         key = (subject, prop, value.key(), tuple(sorted(quals.items())), s.start)
         if key in self._seen:
