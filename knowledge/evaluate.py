@@ -19,6 +19,7 @@ key agree. Each key fact can be matched once.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -117,8 +118,20 @@ def value_agrees(fact: KeyFact, value: Value) -> bool:
     return _text_agrees(str(fact.value), value.display())
 
 
+_PERIOD = re.compile(r"^(?:\d{4}|--)")
+
+
+def _qualifier_agrees(want: str, got: str) -> bool:
+    # Periods must be equal: "2025-1" is not "2025-10", and "2025" is not "2025-YTD".
+    if _PERIOD.match(want) or _PERIOD.match(got):
+        return normalise_name(want) == normalise_name(got)
+    return _text_agrees(want, got)
+
+
 def qualifiers_agree(expected: dict[str, str], got: dict[str, Any]) -> bool:
-    return all(name in got and _text_agrees(str(want), str(got[name])) for name, want in expected.items())
+    return all(
+        name in got and _qualifier_agrees(str(want), str(got[name])) for name, want in expected.items()
+    )
 
 
 def load_key(path: Path) -> list[tuple[Path, list[KeyFact]]]:

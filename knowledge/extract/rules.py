@@ -142,12 +142,22 @@ _SCENARIO = re.compile(r"\b(?P<sc>highway|urban|city|parking|expressway|motorway
 _HARDWARE_CUE = re.compile(r"\b(?:hardware|equipped|capable|ready|support(?:ing|s)?)\b")
 
 _CEO = re.compile(
-    rf"\b(?:CEO|chief executive(?:\s+officer)?|Chief Executive(?:\s+Officer)?)(?:\s+and\s+(?:co-)?(?:founder|chairman))?,?\s+{_NAME}"
+    rf"\b(?:CEO|[Cc]hief [Ee]xecutive(?:\s+[Oo]fficer)?)(?:\s+and\s+(?:co-)?(?:founder|chairman))?,?\s+{_NAME}"
+)
+_TITLE_NAME = re.compile(
+    rf"\b(?P<title>[Cc]hief\s+[a-z]+\s+officer|CFO|CTO|COO|(?:[Ee]xecutive\s+|[Ss]enior\s+)?[Vv]ice\s+[Pp]resident|"
+    rf"[Pp]resident|[Cc]hairman|[Cc]hairwoman|[Cc]hief)\s+{_NAME}"
+)
+_NAME_TITLE = re.compile(
+    rf"{_NAME},\s+(?:the\s+company's\s+|(?P<owner>[A-Z][\w.&-]*(?:\s[A-Z][\w.&-]*)?)(?:’s|'s)\s+)"
+    rf"(?P<title>(?:executive\s+|senior\s+)?vice\s+president|president|chairman|chief\s+[a-z]+\s+officer)"
 )
 _CEO_AFTER = re.compile(
     rf"{_NAME},\s+(?:the\s+)?(?:(?:co-)?founder\s+and\s+)?(?:CEO|chief executive(?:\s+officer)?)\s+(?:of|at)\s+"
 )
-_FOUNDER = re.compile(rf"\b(?:co-)?founder(?:,?\s+chairman)?(?:\s+and\s+(?:CEO|chairman))?,?\s+{_NAME}")
+_FOUNDER = re.compile(
+    rf"\b(?:[Cc]o-)?[Ff]ounder(?:,?\s+chairman)?(?:,?\s+and\s+(?:CEO|chairman|chief\s+executive))?,?\s+{_NAME}"
+)
 _LED_BY = re.compile(
     rf"\b(?:(?P<thing>(?:[a-z][\w-]*\s+)?[a-z][\w-]*)\s+(?:is|was|are|were|will be)\s+)?(?:led|headed|run)\s+by\s+{_NAME}"
 )
@@ -192,11 +202,26 @@ _DELIVERIES_VERB = re.compile(
     r"were|was|climbed\s+to|fell\s+to|jumped\s+to|grew\s+to|surged\s+to|increased\s+to|dropped\s+to|stood\s+at|"
     r"of)\s+(?:a\s+record\s+(?:of\s+)?)?(?=\S*\d)"
 )
-_VEHICLE_UNIT = re.compile(
-    r"^\s*(?:(?:new\s+|electric\s+|smart\s+)?(?:vehicles|cars|units|EVs|NEVs|electric\s+vehicles))\b"
+_VEHICLE_UNIT = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:vehicles|cars|units|EVs|NEVs)\b")
+_YTD = re.compile(
+    r"\b(?:since January|first (?:two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2}) months|"
+    r"year[- ]to[- ]date|so far this year)\b",
+    re.I,
+)
+_TARGET_OF = re.compile(r"\b(?:target|goal|guidance)\s+of\s+(?:between\s+)?(?=\S*\d)")
+_ANNUAL = re.compile(r"\b(?:annual|full-year|full year|yearly)\b")
+_BRAND_SPLIT = re.compile(
+    r"\s+(?:brand|marque|line)\s+(?:(?:contributed|sold|delivered|added|accounted\s+for)\s+)?"
+)
+_CORRECTION = re.compile(
+    r"\b(?:earlier version of this (?:article|story|report)|misstated|incorrectly (?:said|stated|reported))\b",
+    re.I,
 )
 _YOY = re.compile(
-    r"\b(?:year[- ]on[- ]year|year[- ]over[- ]year|yoy|from\s+a\s+year\s+(?:earlier|ago)|annually)\b", re.I
+    r"\b(?:year[- ]on[- ]year|year[- ]over[- ]year|yoy|(?:from|than)\s+a\s+year\s+(?:earlier|ago)|annually|"
+    r"(?:on|from|over|with)\s+the\s+same\s+(?:period|month|quarter)\s+(?:of\s+)?(?:last|a|the\s+previous)\s+year|"
+    r"than\s+in\s+the\s+same\s+(?:period|month|quarter)\s+a\s+year\s+earlier)\b",
+    re.I,
 )
 _MOM = re.compile(
     r"\b(?:month[- ]on[- ]month|month[- ]over[- ]month|mom|from\s+the\s+previous\s+month|sequentially)\b",
@@ -207,6 +232,7 @@ _DOWN = re.compile(
 )
 _CHANGE_BEFORE = re.compile(
     r"\b(?:up|down|rose|rising|rise|fell|falling|declined?|grew|growth\s+of|increase\s+of|decrease\s+of|jumped|surged|"
+    r"(?:a\s+)?(?:gain|rise)\s+of|"
     r"gained|climbed|dropped|slid|an?\s+increase\s+of|a\s+decrease\s+of|increased|decreased)\s*(?:by\s+)?$"
 )
 _TARGET = re.compile(
@@ -354,6 +380,9 @@ class _State:
     adas_index: int = -10
     last_plant: tuple[str, Place] | None = None
     last_plant_index: int = -10
+    last_period: tuple[str, PartialDate] | None = None
+    last_period_index: int = -10
+    last_deliveries: list[str] = field(default_factory=list)
 
 
 class RuleExtractor:
@@ -385,6 +414,9 @@ class _Run:
         previous_text = ""
         for sentence in sentences:
             before = len(self.claims)
+            if _CORRECTION.search(sentence.text):
+                previous_text = sentence.text
+                continue  # a correction note repeats the wrong figure
             self._extract_sentence(sentence, previous_text)
             self._developments(sentence, result)
             self._unknown_orgs(sentence, result)
@@ -456,7 +488,7 @@ class _Run:
         if "humanoid" in lower:
             self._robots(s)
         if s.numbers:
-            if _SALES_QUICK.search(lower):
+            if _SALES_QUICK.search(lower) or "brand" in lower or "marque" in lower or "%" in lower:
                 self._deliveries(s)
             if "stake" in lower or any(n.currency for n in s.numbers):
                 self._funding(s)
@@ -478,7 +510,7 @@ class _Run:
                 for m in s.subjects
                 if m.start not in s.blocked and not any(v.start == m.start for v in s.vehicles)
             ]
-            if free:
+            if free and free[0].start < 30:
                 self.state.last_subject = free[0].entity_id
         if s.places:
             self.state.last_place = s.places[-1].place
@@ -982,7 +1014,7 @@ class _Run:
                     after = [m for m in s.subjects if m.start >= match.end()]
                     subjects, confidence = ([after[0].entity_id], 0.85) if after else ([], 0.0)
                 else:
-                    subjects, confidence = self._subjects_at(s, match.start())
+                    subjects, confidence = self._title_subjects(s, match.start())
                 for subject in subjects:
                     self._claim(s, subject, "ceo", Text(name), confidence)
                     self._claim(
@@ -997,9 +1029,36 @@ class _Run:
             name = match["name"]
             if not self._valid_person(name):
                 continue
-            subjects, confidence = self._subjects_at(s, match.start())
+            subjects, confidence = self._title_subjects(s, match.start())
             for subject in subjects:
                 self._claim(s, subject, "founder", Text(name), confidence - 0.05)
+                self._claim(s, subject, "key_person", Text(name), confidence - 0.1, {"person": slug(name)})
+        for match in _TITLE_NAME.finditer(text):
+            name = match["name"]
+            title = match["title"].lower()
+            if not self._valid_person(name) or re.match(r"\s+(?:of|at)\b", text[match.end() :]):
+                continue
+            subjects, confidence = self._title_subjects(s, match.start())
+            for subject in subjects:
+                quals = {"person": slug(name), "role": title}
+                self._claim(s, subject, "key_person", Text(name), confidence - 0.1, quals)
+        for match in _NAME_TITLE.finditer(text):
+            name = match["name"]
+            if not self._valid_person(name):
+                continue
+            owner = (
+                next((m for m in s.subjects if m.start == match.start("owner")), None)
+                if match["owner"]
+                else None
+            )
+            if match["owner"] and owner is None:
+                continue
+            subjects = (
+                [owner.entity_id] if owner else ([self.state.last_subject] if self.state.last_subject else [])
+            )
+            for subject in subjects:
+                quals = {"person": slug(name), "role": match["title"].lower()}
+                self._claim(s, subject, "key_person", Text(name), 0.75, quals)
         formerly = self._formerly(s)
         for match in _LED_BY.finditer(text):
             name = match["name"]
@@ -1037,6 +1096,16 @@ class _Run:
             for subject in subjects:
                 quals = {"person": slug(name), "role": role, "status": "departing"}
                 self._claim(s, subject, "key_person", Text(name), confidence - 0.1, quals)
+
+    def _title_subjects(self, s: _Sentence, pos: int) -> tuple[list[str], float]:
+        """Whose executive a title names: the company right before it ("Xpeng CEO", "BYD's president"),
+        else, when the sentence names none before it, the company the article is about."""
+        eligible = [m for m in s.subjects if m.start not in s.blocked and m.end <= pos]
+        if eligible and pos - eligible[-1].end <= 40:
+            return [eligible[-1].entity_id], 0.85
+        if self.state.last_subject:
+            return [self.state.last_subject], 0.7
+        return self._subjects_at(s, pos)
 
     def _formerly(self, s: _Sentence) -> dict[str, str]:
         match = _FORMERLY.search(s.text)
@@ -1081,56 +1150,91 @@ class _Run:
         triggers = [m.end() for m in _DELIVERED.finditer(text)] + [
             m.end() for m in _DELIVERIES_VERB.finditer(text)
         ]
+        target_triggers = [m.end() for m in _TARGET_OF.finditer(text)]
         period_date = next((d for d in s.dates if d.kind != "year" or "in " + d.period in text), None)
+        published = self.doc.published
+        ytd = _YTD.search(text) if published is not None and published.year is not None else None
         target = _TARGET.search(text)
         claimed: list[tuple[str, str]] = []
-        for trigger in triggers:
+        for trigger in triggers + target_triggers:
             number = next((n for n in numbers if trigger - 1 <= n.start <= trigger + 25), None)
             if number is None:
                 continue
-            unit_ok = _VEHICLE_UNIT.match(text[number.end :]) or re.search(r"\bdeliveries\b", text[:trigger])
+            is_target = trigger in target_triggers or bool(target and target.start() < number.start)
+            unit_ok = (
+                _VEHICLE_UNIT.match(text[number.end :])
+                or re.search(r"\bdeliveries\b", text[:trigger])
+                or (is_target and re.search(r"\b(?:deliver|sales|sell|sold|units)", text))
+            )
             if not unit_ok:
                 continue
             subjects, confidence = self._subjects_at(s, trigger)
             value = self._quantity(number, "vehicles")
+            after = next((d for d in s.dates if d.start >= number.end), None)
+            date = after or period_date
+            as_of: PartialDate | None
             for subject in subjects:
-                if target and target.start() < number.start:
-                    quals = {"period": period_date.period if period_date else ""}
-                    self._claim(
-                        s,
-                        subject,
-                        "delivery_target",
-                        value,
-                        confidence - 0.05,
-                        quals,
-                        period_date.date if period_date else None,
-                    )
+                if is_target:
+                    if _ANNUAL.search(text) and published is not None and published.year is not None:
+                        quals, as_of = {"period": str(published.year)}, PartialDate(published.year)
+                    else:
+                        quals, as_of = {"period": date.period if date else ""}, date.date if date else None
+                    self._claim(s, subject, "delivery_target", value, confidence - 0.05, quals, as_of)
+                elif ytd is not None and published is not None and published.year is not None:
+                    quals = {"period": f"{published.year}-YTD"}
+                    self._claim(s, subject, "deliveries", value, confidence - 0.05, quals)
                 elif _CUMULATIVE.search(text):
                     self._claim(s, subject, "cumulative_deliveries", value, confidence - 0.05)
-                elif period_date is not None:
-                    quals = {"period": period_date.period}
-                    self._claim(s, subject, "deliveries", value, confidence, quals, period_date.date)
-                    claimed.append((subject, period_date.period))
-        if not claimed or period_date is None:
+                elif date is not None:
+                    quals = {"period": date.period}
+                    self._claim(s, subject, "deliveries", value, confidence, quals, date.date)
+                    claimed.append((subject, date.period))
+                    self.state.last_period = (date.period, date.date)
+                    self.state.last_period_index = s.index
+                    self.state.last_deliveries = [subject]
+        self._brand_split(s, numbers, claimed)
+        if not claimed and self.state.last_period and s.index - self.state.last_period_index == 1:
+            claimed = [(subject, self.state.last_period[0]) for subject in self.state.last_deliveries]
+            if _DELIVERED.search(text) or (_DELIVERIES_VERB.search(text) and numbers):
+                claimed = []
+        if not claimed:
             return
         for number in s.numbers:
             if not number.percent:
                 continue
             head = text[: number.start]
-            tail = text[number.end : number.end + 40]
+            tail = text[number.end : number.end + 60]
             sign = -1.0 if _DOWN.search(head[-30:]) else 1.0
             if not _CHANGE_BEFORE.search(head[-30:]) and not re.match(
-                r"\s+(?:increase|growth|rise|decrease|decline|drop)", tail
+                r"\s+(?:increase|growth|rise|decrease|decline|drop|fewer|more|less|lower|higher)", tail
             ):
                 continue
             prop = "deliveries_yoy" if _YOY.search(tail) else "deliveries_mom" if _MOM.search(tail) else None
             if prop is None:
                 continue
-            if re.match(r"\s+(?:decrease|decline|drop)", tail):
+            if re.match(r"\s+(?:decrease|decline|drop|fewer|less|lower)", tail):
                 sign = -1.0
             value = Quantity(sign * number.amount, "percent", None, number.approx)
             for subject, period in claimed:
-                self._claim(s, subject, prop, value, 0.75, {"period": period}, period_date.date)
+                self._claim(s, subject, prop, value, 0.75, {"period": period})
+
+    def _brand_split(self, s: _Sentence, numbers: list[Number], claimed: list[tuple[str, str]]) -> None:
+        """ "the Onvo brand 17,342 and the Firefly brand 5,912": per-brand deliveries for the period."""
+        period: tuple[str, PartialDate | None] | None = (claimed[0][1], None) if claimed else None
+        if period is None and self.state.last_period and s.index - self.state.last_period_index <= 2:
+            period = self.state.last_period
+        if period is None:
+            return
+        taken = {(c.subject, c.qualifiers.get("period")) for c in self.claims if c.property == "deliveries"}
+        for mention in s.subjects:
+            match = _BRAND_SPLIT.match(s.text, mention.end)
+            if not match:
+                continue
+            number = next((n for n in numbers if match.end() <= n.start <= match.end() + 16), None)
+            if number is None or (mention.entity_id, period[0]) in taken:
+                continue
+            quals = {"period": period[0]}
+            self._claim(s, mention.entity_id, "deliveries", self._quantity(number, "vehicles"), 0.7, quals)
 
     # ------------------------------------------------------------------ financing
     def _funding(self, s: _Sentence) -> None:
