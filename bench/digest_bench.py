@@ -68,7 +68,7 @@ class FakeChat:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
+        server: Any = site._server
         assert server is not None and server.sockets
         port = server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
@@ -233,7 +233,7 @@ def add_due_subscriptions(db: Database, count: int, platform: str = "slack", pre
             session.add(
                 Subscription(platform=platform, workspace="T1", channel=channel, companies=[], topics=[],
                              at_time=local.strftime("%H:%M"), tz=tz, quiet_mode="post", catchup_hours=6.0,
-                             paused=False, created_by="bench", created_at=now - timedelta(days=2))
+                             paused=False, created_by="bench", created_at=now - timedelta(minutes=10))
             )  # fmt: skip
     return channels
 

@@ -124,6 +124,7 @@ class Snapshot:
     shown: dict[str, Fact]  # the shown claim of each slot, with its conflicts
     stories: list[StoryRow]
     audits: list[AuditRow]
+    created: dict[int, datetime]  # claim id → when it was stored (UTC)
 
     @classmethod
     def load(cls, session: Session, until: datetime, since: datetime | None = None) -> Snapshot:
@@ -141,9 +142,11 @@ class Snapshot:
             )
         )
         facts = _rows_to_facts(session, claims)
+        created = {claim.id: as_utc(claim.created_at) for claim in claims}
         by_slot: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts.values():
-            fact.created_at = as_utc(fact.created_at)
+            fact.created_at = created[fact.claim_id]
+            fact.sources = [replace(s, admin_at=fact.created_at) if s.admin else s for s in fact.sources]
             by_slot[fact.slot].append(fact)
         shown = {fact.slot: fact for fact in select_shown(facts.values())}
         stories = [
@@ -169,7 +172,7 @@ class Snapshot:
                 .order_by(Audit.at, Audit.id)
             )
         ]  # fmt: skip
-        return cls(until, since, names, dict(by_slot), shown, stories, audits)
+        return cls(until, since, names, dict(by_slot), shown, stories, audits, created)
 
 
 @dataclass
@@ -344,7 +347,7 @@ def _fact_changes(
             carried_by_slot[entry["slot"]] = entry
     found: list[_Candidate] = []
     for slot, fact in snapshot.shown.items():
-        if slot in skip_slots or fact.created_at not in window:
+        if slot in skip_slots or snapshot.created[fact.claim_id] not in window:
             continue
         if not _in_scope(fact.subject, fact.property, scope, snapshot):
             continue
@@ -358,7 +361,7 @@ def _fact_changes(
             earlier = [
                 replace(f, conflicts=[])
                 for f in snapshot.by_slot.get(slot, [])
-                if f.created_at <= window.start
+                if snapshot.created[f.claim_id] <= window.start
             ]
             if earlier:
                 then = select_shown(earlier)[0]
