@@ -13,7 +13,7 @@ import asyncio
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,6 +110,7 @@ class SlackHandlers:
     core: Core
     ack_budget: float = ACK_BUDGET_SECONDS
     role_lookup: RoleLookup = field(default_factory=RoleLookup)
+    _background: set[asyncio.Future[None]] = field(default_factory=set)
 
     async def run(self, request: CommandRequest) -> Reply:
         return await asyncio.to_thread(self.core.handle, request)
@@ -124,11 +125,7 @@ class SlackHandlers:
         spec = self.core.spec_for(line)
         if spec is not None and spec.slow:
             await ack(text=WORKING, response_type="ephemeral")
-            request = await self._request(
-                client, line, team_id, user_id, body.get("channel_id"), body.get("user_name")
-            )
-            reply = await self.run(request)
-            await respond(**message(reply, private))
+            self._later(self._answer_later(client, line, team_id, user_id, body, respond, private))
             return
         request = await self._request(
             client, line, team_id, user_id, body.get("channel_id"), body.get("user_name")
@@ -139,7 +136,40 @@ class SlackHandlers:
             await ack(**message(task.result(), private))
             return
         await ack(text=WORKING, response_type="ephemeral")
-        await respond(**message(await task, private))
+        self._later(self._respond_when_done(task, respond, private))
+
+    async def drain(self, timeout: float = 10.0) -> None:
+        """Let deferred answers finish (on shutdown)."""
+        if self._background:
+            await asyncio.wait(set(self._background), timeout=timeout)
+
+    def _later(self, work: Coroutine[Any, Any, None]) -> None:
+        """Finish after the ack has been returned to Slack (bolt runs listeners before responding)."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _answer_later(
+        self,
+        client: AsyncWebClient,
+        line: str,
+        team_id: str,
+        user_id: str,
+        body: Mapping[str, Any],
+        respond: Respond,
+        private: bool,
+    ) -> None:
+        request = await self._request(
+            client, line, team_id, user_id, body.get("channel_id"), body.get("user_name")
+        )
+        await self._respond_when_done(asyncio.ensure_future(self.run(request)), respond, private)
+
+    async def _respond_when_done(self, task: asyncio.Future[Reply], respond: Respond, private: bool) -> None:
+        try:
+            reply = await task
+            await respond(**message(reply, private))
+        except Exception:
+            log.exception("could not deliver a deferred answer")
 
     async def on_action(
         self, ack: Ack, body: Mapping[str, Any], respond: Respond, client: AsyncWebClient
@@ -147,8 +177,12 @@ class SlackHandlers:
         await ack()
         actions = body.get("actions") or []
         value = str(actions[0].get("value") or "") if actions else ""
-        if not value:
-            return
+        if value:
+            self._later(self._run_action(value, body, respond, client))
+
+    async def _run_action(
+        self, value: str, body: Mapping[str, Any], respond: Respond, client: AsyncWebClient
+    ) -> None:
         user = body.get("user") or {}
         team_id = str((body.get("team") or {}).get("id") or user.get("team_id") or "")
         channel = (body.get("channel") or {}).get("id")
@@ -162,7 +196,10 @@ class SlackHandlers:
         )
         reply = await self.run(request)
         private = bool((body.get("container") or {}).get("is_ephemeral"))
-        await respond(replace_original=False, **message(reply, private))
+        try:
+            await respond(replace_original=False, **message(reply, private))
+        except Exception:
+            log.exception("could not deliver a button's answer")
 
     async def _request(
         self, client: AsyncWebClient, text: str, team_id: str, user_id: str, channel: Any, name: Any
@@ -190,6 +227,9 @@ def build_app(
 ) -> AsyncApp:
     """The bolt app with evbot's listeners. ``oauth`` switches to per-workspace tokens from the store."""
     app = AsyncApp(
+        # Listeners run to completion before bolt answers (no 10 ms ack polling per request);
+        # anything that outlives the ack is handed to a background task (see SlackHandlers._later).
+        process_before_response=True,
         signing_secret=signing_secret or "",
         request_verification_enabled=bool(signing_secret),
         token=None if oauth is not None else token,

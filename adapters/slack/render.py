@@ -224,9 +224,29 @@ def actions_block(reply: Reply) -> dict[str, Any] | None:
     return {"type": "actions", "elements": elements} if elements else None
 
 
+def _table_lines(table: Table) -> list[str]:
+    """The table as one line per row (``to_text`` wraps every cell, which costs more than all the blocks)."""
+    lines: list[str] = []
+    size = 0
+    for row in table.rows:
+        cells = "; ".join(
+            f"{c}: {items_text(cell)}" for c, cell in zip(table.columns, row.cells, strict=False)
+        )
+        lines.append(f"{row.label} — {cells}")
+        size += len(lines[-1])
+        if size > FALLBACK_CHARS:
+            break
+    return lines
+
+
 def fallback(reply: Reply) -> str:
     """The notification and accessibility text: the plain rendering, escaped and shortened."""
-    return clip(escape(to_text(reply).strip()), FALLBACK_CHARS) or "—"
+    if reply.table is None:
+        plain = to_text(reply)
+    else:
+        head, _, rest = to_text(reply.model_copy(update={"table": None})).partition("\n\n")
+        plain = "\n".join([head, "", *_table_lines(reply.table), "", rest])
+    return clip(escape(plain.strip()), FALLBACK_CHARS) or "—"
 
 
 def to_block_kit(reply: Reply) -> dict[str, Any]:

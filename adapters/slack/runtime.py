@@ -98,6 +98,9 @@ class SlackRuntime:
         return self.ports[0]
 
     async def stop(self) -> None:
+        handlers = getattr(self.app, "evbot_handlers", None)
+        if handlers is not None:
+            await handlers.drain()
         if self.socket is not None:
             await self.socket.close_async()
             self.socket = None
