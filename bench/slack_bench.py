@@ -175,15 +175,15 @@ async def bench(requests: int, concurrency: int, rounds: int) -> int:
     db = Database(f"sqlite:///{tmp / 'evbot.db'}")
     db.upgrade()
     prepare_store(db, seed=True)
-    settings = Settings(
-        _env_file=None,
-        data_dir=tmp,
-        slack_signing_secret=SECRET,
-        slack_bot_token=TOKEN,  # type: ignore[call-arg]
-        slack_host="127.0.0.1",
-        slack_port=0,
-        slack_api_url=api_url,
-    )
+    values: dict[str, Any] = {
+        "data_dir": tmp,
+        "slack_signing_secret": SECRET,
+        "slack_bot_token": TOKEN,
+        "slack_host": "127.0.0.1",
+        "slack_port": 0,
+        "slack_api_url": api_url,
+    }
+    settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]
     core = Core(db, settings)
     evbot = await start(core, settings)
     stub = Core(db, settings)
