@@ -534,7 +534,7 @@ def test_validation_without_a_provider(doc: ArticleDoc, gazetteer: Gazetteer) ->
     munich = sentence(doc, "Separately, Nio")
     items = [
         {"subject": "nio", "property": "rd_site_opened", "value": "November 2025",
-         "qualifiers": {"site": "Munich"}, "quote": munich},
+         "qualifiers": {"site": "Munich, Germany"}, "quote": munich},
         {"subject": "Xpeng", "property": "deliveries_yoy", "value": "76", "unit": "%",
          "qualifiers": {"period": "Q3 2025"}, "quote": sentence(doc, "Xpeng delivered")},
         {"subject": "Xpeng", "property": "deliveries", "value": -5, "unit": "vehicles",

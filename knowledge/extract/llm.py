@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from knowledge.dates import PartialDate
 from knowledge.extract.base import ArticleDoc, ClaimDraft, Extraction
-from knowledge.extract.places import PLACES, slug
+from knowledge.extract.places import PLACES, find_places, slug
 from knowledge.gazetteer import Gazetteer
 from knowledge.ingest import Rejected
 from knowledge.values import DateValue, EntityRef, Quantity, Text, Value, clean_text
@@ -338,7 +338,11 @@ def _entity(gazetteer: Gazetteer, name: str) -> str:
 
 
 def _place_key(name: str) -> str:
+    """The rule extractor's key for a place (``Munich, Germany`` -> ``munich``), else a slug."""
     place = PLACES.get(name.strip())
+    if place is None:
+        found = find_places(name)
+        place = found[0].place if found else None
     return place.key if place is not None else slug(name)
 
 
