@@ -235,7 +235,9 @@ def _label(fact: Fact) -> str:
     label = spec.label
     if spec.cardinality == "single":
         extra = [
-            str(fact.qualifiers[q]) for q in spec.slot_qualifiers if q != "period" and fact.qualifiers.get(q)
+            str(fact.qualifiers[q]).replace("-", " ")
+            for q in spec.slot_qualifiers
+            if q != "period" and fact.qualifiers.get(q)
         ]
         if extra:
             label += f" ({', '.join(extra)})"

@@ -53,7 +53,7 @@ def statuses(db: Database) -> dict[str, int]:
     with db.session() as session:
         return dict(
             session.execute(select(DigestDelivery.status, func.count()).group_by(DigestDelivery.status)).all()
-        )  # type: ignore[arg-type]
+        )
 
 
 async def test_three_replicas_post_fifty_digests_exactly_once(pg: Database) -> None:
