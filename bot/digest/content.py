@@ -304,7 +304,7 @@ def _corrections(snapshot: Snapshot, scope: Scope, window: Window, previous: Pre
         if current is not None:  # the slot's value now (a retracted claim is never the shown one)
             new_text = fact_text(current)
             sources = list(current.sources)
-        elif row.action != "retract" and after.get("value") is not None:
+        elif after.get("status") in ACTIVE_STATUSES and after.get("value") is not None:
             new_text = str(after["value"])
             sources = []
         else:
