@@ -49,6 +49,7 @@ class Core:
             if spec is None:
                 raise UsageError(self._unknown_command(parsed.name))
             self._check_arity(spec, parsed.args)
+            self.names.refresh()
             context = Context(request, self.db, self.settings, self.names, self.clock)
             if spec.permission:
                 context.require(spec.permission)

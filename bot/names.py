@@ -47,11 +47,19 @@ class NameIndex:
             top = session.scalar(select(func.max(EntityAlias.id)))
         return int(top or 0)
 
-    def snapshot(self) -> _Snapshot:
-        version = self._version()
+    def refresh(self) -> None:
+        """Reload if any process added an alias since the last load (one indexed query).
+
+        The core calls this once per command, so a command sees one consistent alias table."""
         current = self._snapshot
-        if current is not None and current.version == version:
-            return current
+        if current is None or current.version != self._version():
+            self._load()
+
+    def snapshot(self) -> _Snapshot:
+        return self._snapshot or self._load()
+
+    def _load(self) -> _Snapshot:
+        version = self._version()
         with self._lock:
             with self.db.session() as session:
                 gazetteer = load_gazetteer(session)

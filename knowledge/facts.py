@@ -7,13 +7,14 @@ with a different value stay visible as conflicts.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from knowledge.dates import PartialDate
@@ -73,6 +74,12 @@ def _rank(fact: Fact) -> tuple[int, int, float, str, int]:
     )
 
 
+def _qualifiers(raw: Any) -> dict[str, Any]:
+    if isinstance(raw, str):  # the hot path reads the JSON text and decodes it here, which is cheaper
+        return dict(json.loads(raw) or {})
+    return dict(raw or {})
+
+
 def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
     facts: dict[int, Fact] = {}
     for claim in claims:
@@ -82,7 +89,7 @@ def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
             property=claim.property,
             slot=claim.slot_key,
             value=claim_value(claim),
-            qualifiers=dict(claim.qualifiers or {}),
+            qualifiers=_qualifiers(claim.qualifiers),
             as_of=PartialDate.parse(claim.as_of) if claim.as_of else None,
             status=claim.status,
             confidence=claim.confidence,
@@ -104,25 +111,28 @@ def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
             )
     if not facts:
         return facts
+    # evidence as (claim, article) pairs, then each article once: a company's claims come from
+    # far fewer articles than there are claims, and one Source object serves them all
+    links: list[tuple[int, int]] = []
     ids = list(facts)
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
-        rows = session.execute(
-            select(
-                Evidence.claim_id,
-                Evidence.quote,
-                Article.id,
-                Article.url,
-                Article.publisher,
-                Article.title,
-                Article.published,
+        query = select(Evidence.claim_id, Evidence.article_id).where(Evidence.claim_id.in_(chunk))
+        links += [
+            (claim_id, article_id) for claim_id, article_id in session.execute(query.order_by(Evidence.id))
+        ]
+    article_ids = list({article_id for _, article_id in links})
+    sources: dict[int, Source] = {}
+    for chunk_start in range(0, len(article_ids), 500):
+        chunk = article_ids[chunk_start : chunk_start + 500]
+        for article_id, url, publisher, title, published in session.execute(
+            select(Article.id, Article.url, Article.publisher, Article.title, Article.published).where(
+                Article.id.in_(chunk)
             )
-            .join(Article, Article.id == Evidence.article_id)
-            .where(Evidence.claim_id.in_(chunk))
-            .order_by(Evidence.id)
-        )
-        for claim_id, quote, article_id, url, publisher, title, published in rows:
-            facts[claim_id].sources.append(Source(article_id, url, publisher, title, published, quote))
+        ):
+            sources[article_id] = Source(article_id, url, publisher, title, published)
+    for claim_id, article_id in links:
+        facts[claim_id].sources.append(sources[article_id])
     return facts
 
 
@@ -147,7 +157,8 @@ def select_shown(facts: Iterable[Fact]) -> list[Fact]:
 
 _FACT_COLUMNS = [
     Claim.id, Claim.subject_id, Claim.property, Claim.slot_key, Claim.value_kind, Claim.value_num, Claim.value_upper,
-    Claim.value_unit, Claim.approx, Claim.value_entity_id, Claim.value_date, Claim.value_text, Claim.qualifiers,
+    Claim.value_unit, Claim.approx, Claim.value_entity_id, Claim.value_date, Claim.value_text,
+    type_coerce(Claim.qualifiers, Text).label("qualifiers"),
     Claim.as_of, Claim.status, Claim.confidence, Claim.version, Claim.note, Claim.created_by, Claim.source_url, Claim.created_at,
 ]  # fmt: skip
 
