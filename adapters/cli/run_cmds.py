@@ -57,7 +57,10 @@ PLATFORMS = {
     "slack": ("adapters.slack.runtime", lambda s: s.slack_http_enabled or s.slack_socket_enabled),
     "discord": ("adapters.discord.runtime", lambda s: s.discord_enabled),
 }
-BACKGROUND = ("bot.digest.runtime", "bot.feeds")  # background services started beside the adapters, when present
+BACKGROUND = (
+    "bot.digest.runtime",
+    "bot.feeds",
+)  # background services started beside the adapters, when present
 
 
 @cli.command("run")
