@@ -55,7 +55,7 @@ def chat_command(ctx: click.Context, user: str, channel: str, reply_format: str)
 # Each platform module exposes `async def serve(core, settings)`; it is started when configured.
 PLATFORMS = {
     "slack": ("adapters.slack.runtime", lambda s: s.slack_http_enabled or s.slack_socket_enabled),
-    "discord": ("adapters.discord.runtime", lambda s: s.discord_enabled),
+    "discord": ("adapters.discord.leader", lambda s: s.discord_enabled),
 }
 BACKGROUND = (
     "bot.digest.runtime",
