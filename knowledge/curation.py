@@ -254,9 +254,15 @@ def find_pending(session: Session, actor: str, pending_id: int | None) -> Pendin
 
 
 def _refuse_stale(
-    session: Session, actor: str, pending: PendingAction, draft: SetDraft, found: str, reason: str
+    session: Session,
+    actor: str,
+    pending: PendingAction,
+    draft: SetDraft,
+    found: str,
+    reason: str,
+    status: str = "refused",
 ) -> StaleRefusal:
-    pending.status = "refused"
+    pending.status = status
     audit(
         session, actor, "refused", "slot", draft.slot,
         after={"command": str(pending.payload.get("command", ""))[:500], "pending": pending.id,
@@ -284,9 +290,14 @@ def apply_pending(
             if pending.status != "pending":
                 raise CurationError(f"Pending change #{pending_id} is already {pending.status}.")
             if _aware(pending.created_at) + PENDING_TTL < moment:
-                pending.status = "expired"
                 return _refuse_stale(
-                    session, actor, pending, draft, "", "the preview expired; preview the change again"
+                    session,
+                    actor,
+                    pending,
+                    draft,
+                    "",
+                    "the preview expired; preview the change again",
+                    "expired",
                 )
             claims = slot_claims(session, draft.slot)
             found = fingerprint(claims)

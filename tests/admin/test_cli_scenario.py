@@ -19,6 +19,18 @@ def evbot(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+def table_row(output: str, label: str) -> str:
+    """The lines of one row of a plain-text comparison table (its label line, then indented lines)."""
+    lines = output.splitlines()
+    start = lines.index(label)
+    block = []
+    for line in lines[start + 1 :]:
+        if not line.startswith(" "):
+            break
+        block.append(line)
+    return "\n".join(block)
+
+
 def test_set_compare_undo_history(tmp_path: Path) -> None:
     refused = evbot(tmp_path, "ask", "--user", "bob", "--yes", '/ev fact set xpeng ceo "Jane Doe"')
     assert refused.returncode != 0
@@ -30,15 +42,17 @@ def test_set_compare_undo_history(tmp_path: Path) -> None:
 
     compared = evbot(tmp_path, "ask", "/ev compare xpeng li-auto")
     assert compared.returncode == 0
-    jane_line = next(line for line in compared.stdout.splitlines() if "Jane Doe" in line)
+    ceo = table_row(compared.stdout, "CEO")
+    assert "Jane Doe" in ceo and "He Xiaopeng" not in ceo
+    jane_line = next(line for line in ceo.splitlines() if "Jane Doe" in line)
     number = jane_line.split("Jane Doe", 1)[1].strip().split("]")[0] + "]"
     assert f"{number} set by console:local:alice on {today}" in compared.stdout
-    assert "He Xiaopeng" not in compared.stdout
 
     undone = evbot(tmp_path, "ask", "--user", "alice", "/ev fact undo")
     assert undone.returncode == 0, undone.stdout
     again = evbot(tmp_path, "ask", "/ev compare xpeng li-auto")
-    assert "He Xiaopeng" in again.stdout and "Jane Doe" not in again.stdout
+    ceo = table_row(again.stdout, "CEO")
+    assert "He Xiaopeng" in ceo and "Jane Doe" not in again.stdout
 
     history = evbot(tmp_path, "ask", "/ev fact history xpeng")
     assert history.returncode == 0

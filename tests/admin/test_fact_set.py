@@ -187,3 +187,26 @@ def test_injection_is_stored_verbatim_and_not_formatted(admin_core: Core, db: Da
     texts = [i.text for s in shown.sections for f in s.fields for i in f.items]
     assert any(hostile in t for t in texts)  # plain text in the model; each renderer escapes it
     assert all("*" + hostile not in t and "`" + hostile not in t for t in texts)
+
+
+def test_expired_preview_is_refused(admin_core: Core, db: Database) -> None:
+    from datetime import timedelta
+
+    from knowledge.curation import PENDING_TTL, StaleRefusal, apply_pending
+    from knowledge.store import now
+
+    ask(admin_core, '/ev fact set xpeng ceo "Jane Doe"')
+    outcome = apply_pending(db, ADMIN, None, now() + PENDING_TTL + timedelta(minutes=1))
+    assert isinstance(outcome, StaleRefusal) and "expired" in outcome.reason
+    with db.session() as session:
+        assert session.query(PendingAction).one().status == "expired"
+
+
+def test_multi_valued_property_adds_a_value(admin_core: Core, db: Database) -> None:
+    reply = ask(admin_core, '/ev fact set nio founder "William Li"', confirmed=True)
+    assert reply.kind == "answer", text_of(reply)
+    reply = ask(admin_core, '/ev fact set nio founder "Jack Cheng"', confirmed=True)
+    assert reply.kind == "answer", text_of(reply)
+    founders = [c for c in claims(db, "nio", "founder") if c.status == "confirmed"]
+    assert {c.value_text for c in founders} >= {"William Li", "Jack Cheng"}
+    assert not audits(db, "override")
