@@ -133,6 +133,13 @@ _CITIES: dict[str, tuple[str, ...]] = {
     "Szeged": ("Hungary",),
     "Debrecen": ("Hungary",),
     "Barcelona": ("Spain",),
+    "Zaragoza": ("Spain",),
+    "Valencia": ("Spain",),
+    "Komárom": ("Hungary", "Komarom"),
+    "Izmir": ("Turkey", "İzmir"),
+    "Istanbul": ("Turkey",),
+    "Kedah": ("Malaysia",),
+    "Doha": ("Qatar",),
     "Milan": ("Italy",),
     "Turin": ("Italy",),
     "Tel Aviv": ("Israel",),
@@ -231,14 +238,23 @@ def find_places(text: str) -> list[PlaceMention]:
             "Austin",
         } and not _looks_like_place(text, match.start()):
             continue
-        if found and place.kind == "country":
+        if found and (place.kind == "country" or place.name in _STATES):
             previous = found[-1]
             gap = text[previous.end : match.start()]
-            if gap.strip() == "," and previous.place.country == place.name and previous.place.kind == "city":
+            parent = place.name if place.kind == "country" else place.country
+            if (
+                gap.strip() == ","
+                and previous.place.country == parent
+                and previous.place.kind == "city"
+                and previous.place.name not in _STATES
+            ):
                 found[-1] = PlaceMention(previous.start, previous.end, previous.place)
                 continue
         found.append(PlaceMention(match.start(), match.end(), place))
     return found
+
+
+_STATES = {"California", "Texas", "Michigan", "Kedah"}
 
 
 def _looks_like_place(text: str, start: int) -> bool:

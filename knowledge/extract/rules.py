@@ -30,13 +30,17 @@ SUBJECT_TYPES = {"company", "brand"}
 _PLACES_BY_KEY: dict[str, Place] = {place.key: place for place in PLACES.values()}
 
 # --------------------------------------------------------------------------- shared regexes
-_NAME = r"(?P<name>[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?(?:\s+[A-Z][a-z]+(?:-[a-z]+)?){1,2})"
+_LOW = "a-zà-öø-ÿ"
+_NAME = rf"(?P<name>[A-Z][{_LOW}]+(?:-[A-Za-z][{_LOW}]+)?(?:\s+[A-Z][{_LOW}]+(?:-[{_LOW}]+)?){{1,2}})"
 _NOT_SUBJECT_BEFORE = re.compile(
     r"(?:\bfrom|\bthan|\blike|\bincluding|\bsuch as|\bto|\bwith|\bagainst|\bversus|\bvs\.|\brivals?|\bpeers?"
     r"|\bbeat|\boutsold|\bon|\bat|\bby)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"(?:’s|'s)?\s*(?:,|,?\s*and|&|,\s*and)\s*$")
+_ASIDE = re.compile(
+    r"\s*(?:By comparison|In comparison|By contrast|In contrast|Rivals?\b|Competitors?\b|Other\s)", re.I
+)
 _PRONOUN = re.compile(
     r"\b(?:the company|the automaker|the carmaker|the firm|the group|the startup|the EV maker|its|it|the brand)\b",
     re.IGNORECASE,
@@ -294,6 +298,21 @@ _CHIP = re.compile(
     r"(?P<name>(?:[A-Z][\w-]*\s+){0,2}[A-Z][\w-]*)\s+(?:(?:AI|autonomous[- ]driving|smart[- ]driving|"
     r"intelligent[- ]driving|ADAS|in-house|self-developed)\s+)?(?:chips?|SoCs?|processors?)\b"
 )
+_CHIP_CALLED = re.compile(
+    r"\b(?:chip|SoC|processor)s?,?\s+(?:called|named|dubbed|branded|known\s+as|the)\s+"
+    r"(?P<name>[A-Z][\w-]*(?:\s[A-Z0-9][\w-]*){0,2})"
+)
+_CHIP_FAMILY = re.compile(
+    r"\b(?:chips?|SoCs?|processors?)\s+(?:in|from)\s+(?:the|its)\s+(?P<name>[A-Z][\w-]*(?:\s[A-Z0-9][\w-]*){0,2})\s+"
+    r"(?:family|series|line|range|lineup)\b"
+)
+_CHIP_REF = re.compile(r"\b(?:the|this|that|each|the new)\s+(?:chip|processor|SoC)\b", re.I)
+_CHIP_PAST = re.compile(
+    r"\s*(?:chips?|processors?|SoCs?)?\s*(?:that|which)?\s*(?:the\s+company|it|they|[A-Z]\w+)\s+"
+    r"(?:used|had\s+used|relied\s+on)\s+(?:before|previously|earlier|until)"
+)
+_USED_BY = re.compile(r"\b(?:used|adopted|chosen|fitted|deployed|installed)\s+by\s+")
+_CHIP_MAKERS = {"nvidia", "horizon-robotics", "qualcomm", "black-sesame", "mobileye", "amd", "intel", "huawei"}
 _TOPS = re.compile(r"(?P<n>\d{1,3}(?:,\d{3})*(?:\.\d+)?)\s?TOPS\b")
 _CHIP_STOP = {
     "AI",
@@ -310,12 +329,34 @@ _CHIP_STOP = {
     "US",
     "Custom",
     "New",
+    "Each",
+    "Every",
+    "Both",
+    "All",
+    "Some",
+    "Our",
+    "His",
+    "Her",
+    "Own",
+    "Two",
+    "Three",
+    "Four",
+    "Several",
+    "Flagship",
 }
+
+
+def _chip_stop(word: str) -> bool:
+    return word in _CHIP_STOP or bool(re.fullmatch(r"[A-Z][a-z]+-(?:end|level|range|tier|grade)", word))
 
 _PARTNER = re.compile(
     r"\b(?:partner(?:ed|s|ing)?\s+with|partnership\s+with|teamed\s+up\s+with|team\s+up\s+with|tie-up\s+with|"
     r"joint\s+venture\s+with|signed\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:agreement|deal|MoU|memorandum[\w\s]*?)\s+with|"
     r"collaborat(?:e|es|ed|ion|ing)\s+with|alliance\s+with)\s+$"
+)
+_HQ_NOUN = re.compile(
+    r"(?:-based)?\s+(?:(?:electric|EV|car|auto|chip|battery|tech|technology|software|robotaxi|state-owned|private)\s+)?"
+    r"(?:automaker|carmaker|company|firm|group|startup|start-up|developer|maker|manufacturer|EV maker|supplier|rival|competitor|peer)\b"
 )
 _FOUNDED = re.compile(r"\b(?:founded|established)\s+in\s+$")
 _HQ = re.compile(r"\b(?:headquartered|based)\s+in\s+$")
@@ -383,6 +424,7 @@ class _State:
     last_period: tuple[str, PartialDate] | None = None
     last_period_index: int = -10
     last_deliveries: list[str] = field(default_factory=list)
+    last_chip: tuple[str, str, int] | None = None  # subject, chip key, sentence index
 
 
 class RuleExtractor:
@@ -438,6 +480,8 @@ class _Run:
         blocked: set[int] = set()
         for i, mention in enumerate(subjects):
             head = text[: mention.start]
+            if re.fullmatch(r"\s*(?:Rival|Peer)\s+", head):
+                continue
             if (
                 _NOT_SUBJECT_BEFORE.search(head[-30:])
                 or re.search(r"\bHome to\s+$", head)
@@ -502,7 +546,9 @@ class _Run:
             self._partners_and_identity(s)
 
     def _update_state(self, s: _Sentence, new_claims: list[ClaimDraft]) -> None:
-        if new_claims:
+        if _ASIDE.match(s.text):
+            pass  # "By comparison, the Tesla Model Y ..." does not change who the article is about
+        elif new_claims:
             self.state.last_subject = new_claims[-1].subject
         else:
             free = [
@@ -1433,22 +1479,40 @@ class _Run:
     # ------------------------------------------------------------------ chips
     def _chips(self, s: _Sentence) -> None:
         text = s.text
+        found: list[tuple[int, int, str, str]] = []  # start, end, name, supplier
         for match in _CHIP.finditer(text):
             words = match["name"].split()
+            offset = match.start()
             supplier = ""
-            while words and (words[0] in _CHIP_STOP or self.matcher.find(words[0])):
-                found = self.matcher.find(words[0])
-                if found:
-                    supplier = found[0].entity_id
+            while words and (_chip_stop(words[0]) or self.matcher.find(words[0])):
+                found_mention = self.matcher.find(words[0])
+                if found_mention:
+                    supplier = found_mention[0].entity_id
+                offset = text.index(words[0], offset) + len(words[0])
                 words = words[1:]
-            while words and words[-1] in _CHIP_STOP:
+            while words and _chip_stop(words[-1]):
                 words = words[:-1]
             if not words or words[0].endswith(("’s", "'s")):
                 continue
             name = " ".join(words)
-            if name in _CHIP_STOP or len(name) < 2 or self.matcher.find(name):
+            if _chip_stop(name) or len(name) < 2 or self.matcher.find(name):
                 continue
-            subjects, confidence = self._subjects_at(s, match.start(), exclude=[supplier] if supplier else [])
+            found.append((match.start(), match.end(), name, supplier))
+        for match in (*_CHIP_CALLED.finditer(text), *_CHIP_FAMILY.finditer(text)):
+            name = match["name"]
+            if not _chip_stop(name.split()[0]) and not self.matcher.find(name):
+                found.append((match.start(), match.end(), name, ""))
+        if not found and _CHIP_REF.search(text) and self.state.last_chip:
+            tops = _TOPS.search(text)
+            subject, chip_key, chip_index = self.state.last_chip
+            if tops and s.index - chip_index <= 2:
+                value = Quantity(float(tops["n"].replace(",", "")), "TOPS")
+                self._claim(s, subject, "chip_tops", value, 0.65, {"chip": chip_key})
+            return
+        for start, end, name, supplier in found:
+            if _CHIP_PAST.match(text, end):
+                continue  # "the Orin-X processors the company used before"
+            subjects, confidence = self._chip_subjects(s, start, end, supplier)
             quals = {"chip": slug(name), "supplier": supplier}
             tops = _TOPS.search(text)
             for subject in subjects:
@@ -1456,6 +1520,49 @@ class _Run:
                 if tops:
                     value = Quantity(float(tops["n"].replace(",", "")), "TOPS")
                     self._claim(s, subject, "chip_tops", value, confidence - 0.1, {"chip": slug(name)})
+                self.state.last_chip = (subject, slug(name), s.index)
+
+    def _chip_subjects(self, s: _Sentence, start: int, end: int, supplier: str) -> tuple[list[str], float]:
+        """Who uses a chip: "used by A, B and C", else a company in the same clause that is not the
+        supplier ("Nvidia's Thor" names the maker), else the carried subject."""
+        text = s.text
+        used_by = _USED_BY.search(text, end)
+        if used_by:
+            users = [
+                m.entity_id
+                for m in s.subjects
+                if m.start >= used_by.end() and not m.possessive and m.entity_id != supplier
+            ]
+            if users:
+                return list(dict.fromkeys(users)), 0.75
+        clause_start = max(text.rfind(";", 0, start), text.rfind(". ", 0, start)) + 1
+        suppliers = {supplier} if supplier else set()
+        for mention in s.subjects:
+            if mention.end <= start and re.fullmatch(r"(?:’s|'s)?\s*(?:own\s+)?", text[mention.end : start]):
+                if mention.possessive or text[mention.end : start].strip():
+                    if re.match(r"(?:’s|'s)", text[mention.end :]) and mention.start > clause_start:
+                        # "Xpeng's own Turing chip" is the user; "Nvidia's Thor chip" the maker
+                        if not re.match(r"(?:’s|'s)\s+own\b", text[mention.end :]) and self._is_supplier(
+                            mention.entity_id
+                        ):
+                            suppliers.add(mention.entity_id)
+        eligible = [
+            m
+            for m in s.subjects
+            if m.start not in s.blocked
+            and m.entity_id not in suppliers
+            and clause_start <= m.start
+            and m.end <= start
+        ]
+        if eligible:
+            return [eligible[-1].entity_id], 0.85
+        if self.state.last_subject and self.state.last_subject not in suppliers:
+            return [self.state.last_subject], 0.7
+        return [], 0.0
+
+    def _is_supplier(self, entity_id: str) -> bool:
+        info = self.gaz.entities.get(entity_id)
+        return info is not None and entity_id in _CHIP_MAKERS
 
     # ------------------------------------------------------------------ partners, founding, HQ
     def _partners_and_identity(self, s: _Sentence) -> None:
@@ -1483,6 +1590,7 @@ class _Run:
                     continue
                 for subject in subjects:
                     self._claim(s, subject, "founded", DateValue(date.date), confidence)
+        self._headquarters_described(s)
         for place in s.places:
             if _HQ.search(text[: place.start]) or re.match(r"-based\s+", text[place.end :]):
                 pos = place.start if _HQ.search(text[: place.start]) else place.end
@@ -1498,6 +1606,47 @@ class _Run:
                     continue
                 for subject in subjects:
                     self._claim(s, subject, "headquarters", Text(place.place.name), confidence - 0.1)
+
+    def _headquarters_described(self, s: _Sentence) -> None:
+        """ "the Shenzhen-based automaker", "DeepRoute.ai, a Shenzhen-based developer", "The Hangzhou
+        company", "Hangzhou, where Leapmotor is headquartered"."""
+        text = s.text
+        for place in s.places:
+            if place.place.kind != "city":
+                continue
+            head, tail = text[: place.start], text[place.end :]
+            if _HQ_NOUN.match(tail):
+                appositive = re.search(r"(?:’s|'s)?,\s+(?:the|a|an|its|their)\s+$", head)
+                owner = None
+                if appositive:
+                    owner = next((m for m in s.subjects if m.end == appositive.start()), None)
+                    if owner is None:
+                        owner = next(
+                            (m for m in s.subjects if 0 <= appositive.start() - m.end <= 12), None
+                        )
+                if owner is not None:
+                    subjects, confidence = [owner.entity_id], 0.8
+                elif re.search(r"(?:^|\s)(?:the|The)\s+$", head):
+                    before = [m for m in s.subjects if m.end <= place.start and m.start not in s.blocked]
+                    noun = _HQ_NOUN.match(tail)
+                    assert noun is not None
+                    if before and re.match(r"\s+(?:said|says|announced|reported)\b", tail[noun.end() :]):
+                        self._claim(s, before[0].entity_id, "headquarters", Text(place.place.name), 0.7)
+                        continue
+                    if before:
+                        continue  # "... than BYD, the Shenzhen-based automaker": leave it
+                    if not self.state.last_subject:
+                        continue
+                    subjects, confidence = [self.state.last_subject], 0.7
+                else:
+                    continue
+                for subject in subjects:
+                    self._claim(s, subject, "headquarters", Text(place.place.name), confidence - 0.05)
+            where = re.match(r",\s+where\s+", tail)
+            if where:
+                owner = next((m for m in s.subjects if m.start == place.end + where.end()), None)
+                if owner and re.match(r"\s+(?:is|has been)\s+(?:headquartered|based)\b", text[owner.end :]):
+                    self._claim(s, owner.entity_id, "headquarters", Text(place.place.name), 0.75)
 
     # ------------------------------------------------------------------ developments and unknown orgs
     def _developments(self, s: _Sentence, result: Extraction) -> None:
