@@ -272,6 +272,27 @@ _PRICE = re.compile(
     r"costs?\s+from|prices?\s+start(?:s|ing)?\s+(?:from|at)|pre-sale\s+price\s+(?:of|from|starts?\s+at)|"
     r"priced\s+between|available\s+from)\s+$"
 )
+_TRIM = r"(?:Standard|Pro|Max|Ultra|Plus|Air|Performance|Long[- ]Range|Premium|Luxury|Sport|Base|Launch Edition)\+?"
+_TRIM_BEFORE = re.compile(
+    rf"\b(?:[Tt]he\s+)?(?P<trim>{_TRIM})(?:\s+(?:trim|version|variant|edition|model))?\s+(?:now\s+)?"
+    r"(?:starts?|is\s+priced|costs?|retails?)\b[^,;]*$"
+)
+_TRIM_NEXT = re.compile(
+    rf"(?:,|\band)\s+(?:the\s+)?(?P<trim>{_TRIM})(?:\s+(?:trim|version|variant|edition))?\s+(?:at|from)\s+$"
+)
+_TRIM_LIST = re.compile(
+    rf"\b(?:[Tt]he\s+)?(?P<list>{_TRIM}(?:(?:,\s*|\s+and\s+|,\s+and\s+){_TRIM})+)\s+"
+    r"(?:trims|versions|variants|editions)\s+"
+    r"(?:cost|are\s+priced\s+at|start\s+at|sell\s+for|retail\s+for|are\s+priced\s+from)\b"
+)
+_FOREIGN_AMOUNT = re.compile(r"\d[\d,.]*\s+[A-Za-z]+(?:,|\s*\()\s*or\s+(?:about\s+|roughly\s+|around\s+|some\s+)?$")
+_OR_ABOUT = re.compile(r"(?:,|\()\s*or\s+(?:about\s+|roughly\s+|around\s+|some\s+)?$")
+_MODEL_TOKEN = re.compile(
+    r"(?<![\w-])(?P<m>Model\s+[3SXY](?:\s+L)?|(?:[A-Z][a-z]+\s+)?(?!L[0-5]\b|Q[1-4]\b)[A-Z]{1,3}\d{1,4}[A-Za-z+]*|"
+    r"\d{1,2}X|[a-z]\d{1,2}|[A-Z][a-z]{2,}\s\d{1,2})(?![\w-])"
+    r"|\b[Tt]he\s+(?P<m2>[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})\s+(?=(?:compact\s+|electric\s+|mid-size\s+|large\s+)?"
+    r"(?:hatchback|sedan|SUV|sport\s+utility\s+vehicle|MPV|minivan|coupe|pickup|wagon|crossover|city\s+car)\b)"
+)
 _LAUNCH = re.compile(
     r"\b(?:launched|unveiled|debuted|introduced|released|rolled\s+out|began\s+deliveries\s+of|started\s+sales\s+of|"
     r"officially\s+launched|launches|unveils|debuts)\s+(?:its\s+|the\s+|a\s+|an\s+|their\s+)?(?:new\s+|all-new\s+|"
@@ -424,7 +445,8 @@ class _State:
     last_period: tuple[str, PartialDate] | None = None
     last_period_index: int = -10
     last_deliveries: list[str] = field(default_factory=list)
-    last_chip: tuple[str, str, int] | None = None  # subject, chip key, sentence index
+    last_chip: tuple[str, str, int] | None = None
+    last_price_model: tuple[str, str, int] | None = None  # subject, model, sentence index  # subject, chip key, sentence index
 
 
 class RuleExtractor:
@@ -538,6 +560,7 @@ class _Run:
                 self._funding(s)
         if any(n.currency for n in s.numbers) or _LAUNCH_QUICK.search(lower):
             self._prices_and_launches(s)
+        self._remember_model(s)
         if s.places or "plant" in lower or "factory" in lower:
             self._plants(s)
         if "chip" in lower or "soc" in lower or "processor" in lower:
@@ -1352,23 +1375,42 @@ class _Run:
     # ------------------------------------------------------------------ products
     def _prices_and_launches(self, s: _Sentence) -> None:
         text = s.text
-        for number in s.numbers:
-            if not number.currency or number.percent:
+        money = [n for n in s.numbers if n.currency and not n.percent]
+        trims = self._respective_trims(s, money)
+        accepted = False
+        for index, number in enumerate(money):
+            head = text[max(0, number.start - 45) : number.start]
+            trim = ""
+            trim_match: re.Match[str] | None = None
+            if trims:
+                trim = trims[index]
+            elif _PRICE.search(head):
+                trim_match = _TRIM_BEFORE.search(text[max(0, number.start - 60) : number.start])
+                trim = trim_match["trim"] if trim_match else ""
+            elif (accepted or _PRICE.search(_FOREIGN_AMOUNT.sub("", text[: number.start])[-45:])) and _OR_ABOUT.search(
+                head
+            ):
+                pass  # "185,800 ringgit, or about US$42,000"
+            elif accepted and (trim_match := _TRIM_NEXT.search(head)) is not None:
+                trim = trim_match["trim"]  # "..., the Max at 349,800 yuan"
+            else:
                 continue
-            if not _PRICE.search(text[max(0, number.start - 45) : number.start]):
-                continue
+            accepted = True
             vehicle = next((v for v in reversed(s.vehicles) if v.end <= number.start), None)
             vehicle = vehicle or next((v for v in s.vehicles), None)
-            model = vehicle.name if vehicle else self._launched_product(s)
+            model = vehicle.name if vehicle else self._model_in(text, number.start) or self._launched_product(s)
+            if not model and self.state.last_price_model and s.index - self.state.last_price_model[2] <= 2:
+                model = self.state.last_price_model[1]
             if vehicle:
                 subjects, confidence = [vehicle.brand_id], 0.85
             else:
                 subjects, confidence = self._subjects_at(s, number.start)
+                if confidence == 0.75 and self.state.last_subject:
+                    subjects, confidence = [self.state.last_subject], 0.7  # a company named after the price
             for subject in subjects:
-                value = Quantity(number.amount, number.currency, number.upper, number.approx)
-                self._claim(
-                    s, subject, "price_from", value, confidence, {"model": slug(model) if model else ""}
-                )
+                value = Quantity(number.amount, number.currency or "", number.upper, number.approx)
+                quals = {"model": slug(model) if model else "", "trim": slug(trim) if trim else ""}
+                self._claim(s, subject, "price_from", value, confidence, quals)
         for match in _LAUNCH.finditer(text):
             product = self._product_at(s, match.end())
             if not product or _ADAS_NAME.match(text, match.end()):
@@ -1393,6 +1435,29 @@ class _Run:
                     {"model": slug(product)},
                     launch_date,
                 )
+
+    def _respective_trims(self, s: _Sentence, money: list[Number]) -> list[str]:
+        """ "The Pro and Max trims cost 279,900 yuan and 329,900 yuan respectively" → [Pro, Max]."""
+        if "respectively" not in s.text or len(money) < 2:
+            return []
+        match = _TRIM_LIST.search(s.text)
+        if not match or match.end() > money[0].start:
+            return []
+        names = [n for n in re.split(r"\s*(?:,\s*and|,|\band\b)\s*", match["list"]) if n]
+        return names if len(names) == len(money) else []
+
+    @staticmethod
+    def _model_in(text: str, pos: int) -> str | None:
+        """The last model name before ``pos`` ("The updated C11 now starts at", "the Aion UT hatchback")."""
+        found = None
+        for match in _MODEL_TOKEN.finditer(text, 0, pos):
+            found = match["m"] or match["m2"]
+        return found
+
+    def _remember_model(self, s: _Sentence) -> None:
+        model = s.vehicles[-1].name if s.vehicles else self._model_in(s.text, len(s.text))
+        if model:
+            self.state.last_price_model = ("", model, s.index)
 
     def _product_at(self, s: _Sentence, pos: int) -> str | None:
         vehicle = next((v for v in s.vehicles if v.start == pos), None)
