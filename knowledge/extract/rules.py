@@ -20,7 +20,7 @@ from knowledge.extract.mentions import Mention, matcher_for
 from knowledge.extract.numbers import Number, find_numbers
 from knowledge.extract.places import PLACES, Place, PlaceMention, find_places, slug
 from knowledge.extract.sentences import split_sentences
-from knowledge.extract.temporal import DateMatch, find_dates
+from knowledge.extract.temporal import DateMatch, find_dates, find_weekday
 from knowledge.extract.topics import classify
 from knowledge.gazetteer import Gazetteer
 from knowledge.values import DateValue, Quantity, Text, Value
@@ -293,12 +293,20 @@ _MODEL_TOKEN = re.compile(
     r"|\b[Tt]he\s+(?P<m2>[A-Z][\w-]*(?:\s+[A-Z0-9][\w-]*){0,2})\s+(?=(?:compact\s+|electric\s+|mid-size\s+|large\s+)?"
     r"(?:hatchback|sedan|SUV|sport\s+utility\s+vehicle|MPV|minivan|coupe|pickup|wagon|crossover|city\s+car)\b)"
 )
+_PRODUCT_APPOSITIVE = re.compile(
+    r"(?:(?:first|second|third|fourth|fifth|newest|latest|new|cheapest|first\s+electric)\s+)?"
+    r"(?:car|model|vehicle|SUV|sedan|EV|minivan|MPV|hatchback),\s+the\s+"
+)
+_LAUNCH_PASSIVE = re.compile(
+    r"(?:\s+(?:[a-z][\w-]*|SUV|MPV|EV)){0,3}(?:(?:,\s+(?:a|an|the)\s+[^,]{1,60},)?\s+(?:was|were|has\s+been|had\s+been)\s+"
+    r"(?:officially\s+)?|,\s+which\s+(?:[\w.&-]+\s+){1,2}?(?:officially\s+)?)(?:launched|unveiled|introduced|released)\b"
+)
 _LAUNCH = re.compile(
     r"\b(?:launched|unveiled|debuted|introduced|released|rolled\s+out|began\s+deliveries\s+of|started\s+sales\s+of|"
     r"officially\s+launched|launches|unveils|debuts)\s+(?:its\s+|the\s+|a\s+|an\s+|their\s+)?(?:new\s+|all-new\s+|"
     r"first\s+|latest\s+|updated\s+|refreshed\s+|flagship\s+)*"
 )
-_PRODUCT_NAME = re.compile(r"(?P<prod>[A-Z][\w+-]*(?:\s(?:[A-Z0-9][\w+.-]*))*)")
+_PRODUCT_NAME = re.compile(r"(?P<prod>(?:[A-Z][\w+-]*|[a-z]\d{1,2}\b)(?:\s(?:[A-Z0-9][\w+.-]*))*)")
 
 _PLANT_NOUN = re.compile(
     r"\b(?:plant|factory|gigafactory|Gigafactory|manufacturing\s+(?:base|facility|hub)|production\s+(?:base|facility|"
@@ -306,11 +314,11 @@ _PLANT_NOUN = re.compile(
 )
 _PLANT_OPEN = re.compile(
     r"\b(?:opened|inaugurated|began\s+production|started\s+production|commenced\s+production|started\s+operations|"
-    r"began\s+operations|rolled\s+off)\b"
+    r"began\s+operations|rolled\s+off|(?:is|are)\s+(?:running|operating|producing)|already\s+operates|operates\s+an?)\b"
 )
 _PLANT_PLANNED = re.compile(
     r"\b(?:will\s+build|plans?\s+to\s+build|to\s+build|broke\s+ground|under\s+construction|"
-    r"is\s+building|will\s+open|plans?\s+to\s+open|construction)\b"
+    r"is\s+building|will\s+open|plans?\s+to\s+open|preparing\s+to\s+(?:open|build)|construction)\b"
 )
 _CAPACITY = re.compile(r"\bcapacity\s+(?:of\s+)?(?:up\s+to\s+)?$")
 _PER_YEAR = re.compile(r"^\s*(?:vehicles|units|cars)?\s*(?:per\s+year|a\s+year|annually|per\s+annum)\b")
@@ -691,7 +699,7 @@ class _Run:
                 continue
             gap = s.text[cursor : place.start]
             if not found:
-                ok = re.fullmatch(r"[\s,]*(?:(?:located|based)\s+)?(?:in|at)\s+(?:the\s+)?", gap) is not None
+                ok = re.fullmatch(r"[\s,\"”’]*(?:(?:located|based)\s+)?(?:in|at)\s+(?:the\s+)?", gap) is not None
                 if cue is not None:
                     ok = cue.search(s.text[: place.start]) is not None and place.start - pos < 60
             else:
@@ -1411,14 +1419,20 @@ class _Run:
                 value = Quantity(number.amount, number.currency or "", number.upper, number.approx)
                 quals = {"model": slug(model) if model else "", "trim": slug(trim) if trim else ""}
                 self._claim(s, subject, "price_from", value, confidence, quals)
+        if "launched" in text or "unveiled" in text or "introduced" in text:
+            self._passive_launches(s)
         for match in _LAUNCH.finditer(text):
-            product = self._product_at(s, match.end())
-            if not product or _ADAS_NAME.match(text, match.end()):
+            pos = match.end()
+            appositive = _PRODUCT_APPOSITIVE.match(text, pos)
+            if appositive:
+                pos = appositive.end()
+            product = self._product_at(s, pos)
+            if not product or _ADAS_NAME.match(text, pos):
                 continue
             if re.match(r"\s*models?\b", text[match.end() + len(product) :]):
                 continue  # an AI model, handled elsewhere
-            vehicle = next((v for v in s.vehicles if v.start == match.end()), None)
-            date = self._nearest_date(s, match.start())
+            vehicle = next((v for v in s.vehicles if v.start == pos), None)
+            date = self._nearest_date(s, match.start()) or find_weekday(text, self.doc.published)
             launch_date = date.date if date else self.doc.published
             if launch_date is None:
                 continue
@@ -1434,6 +1448,34 @@ class _Run:
                     confidence - (0 if date else 0.15),
                     {"model": slug(product)},
                     launch_date,
+                )
+
+    def _passive_launches(self, s: _Sentence) -> None:
+        """ "The Aito M8, a large SUV, was launched in April"; "The B10, which Leapmotor launched in April"."""
+        text = s.text
+        names: list[tuple[int, int, str, str]] = [(v.start, v.end, v.name, v.brand_id) for v in s.vehicles]
+        for match in _MODEL_TOKEN.finditer(text):
+            name = match["m"] or match["m2"]
+            if name and not any(start <= match.start() < end for start, end, _, _ in names):
+                names.append((match.start(), match.start() + len(match.group()), name, ""))
+        for start, end, name, brand in names:
+            tail = _LAUNCH_PASSIVE.match(text, end)
+            if tail is None:
+                continue
+            date = self._date_after(s, tail.end())
+            if date is None:
+                continue
+            if brand:
+                subjects, confidence = [brand], 0.75
+            else:
+                inside = [m for m in s.subjects if tail.start() <= m.start < tail.end()]
+                subjects, confidence = (
+                    ([inside[0].entity_id], 0.75) if inside else self._subjects_at(s, start)
+                )
+            for subject in subjects:
+                self._claim(
+                    s, subject, "product_launch", DateValue(date.date), confidence - 0.05,
+                    {"model": slug(name)}, date.date,
                 )
 
     def _respective_trims(self, s: _Sentence, money: list[Number]) -> list[str]:
@@ -1501,10 +1543,31 @@ class _Run:
                 subject, plant_site = self.state.last_plant
                 self._plant_details(s, [subject], 0.7, plant_site, 0, len(text))
             return
+        refined: list[tuple[int, Place]] = []
+        for pos, site in sites:
+            if site.kind == "country":
+                finer = next(
+                    (
+                        p.place
+                        for p in s.places
+                        if p.place.kind == "city"
+                        and p.place.country == site.name
+                        and re.fullmatch(
+                            r"(?:,\s+(?:near|outside|in)\s+|’s\s+|'s\s+)",
+                            text[next(q.end for q in s.places if q.place is site) : p.start],
+                        )
+                    ),
+                    None,
+                )
+                site = finer or site
+            refined.append((pos, site))
+        sites = refined
         seen: set[str] = set()
         for pos, site in sites:
             if site.key in seen or site.kind == "region":
                 continue
+            if re.search(r"\bwhose\s+(?:\S+\s+){0,2}$", text[:pos]):
+                continue  # "Tesla, whose Shanghai plant ...": an aside about another company
             seen.add(site.key)
             subjects, confidence = self._subjects_at(s, pos)
             clause_start, clause_end = _clause_bounds(text, pos)
@@ -1525,7 +1588,7 @@ class _Run:
         dates = [d for d in s.dates if start <= d.start < end]
         date = dates[0] if dates else None
         for subject in subjects:
-            if opened and date:
+            if opened and date and not re.match(r"(?:is|are|already|operates)\b", opened.group()):
                 self._claim(s, subject, "plant_opened", DateValue(date.date), confidence - 0.05, quals)
             if opened:
                 self._claim(s, subject, "plant_status", Text("operational"), confidence - 0.1, quals)
@@ -1775,7 +1838,9 @@ def _place_by_key(key: str) -> Place | None:
     return _PLACES_BY_KEY.get(key)
 
 
-_CLAUSE_SEP = re.compile(r",\s+(?:while|whereas|but|and|although)\s+|;\s*")
+_CLAUSE_SEP = re.compile(
+    r",\s+(?:while|whereas|but|and|although)\s+|;\s*|\s+and\s+(?=(?:is|are|has|have|will|plans|it)\b)"
+)
 
 
 def _clause_bounds(text: str, pos: int) -> tuple[int, int]:

@@ -183,3 +183,30 @@ def _relative(rel: str, published: PartialDate | None) -> tuple[PartialDate, str
     else:
         return None
     return date, date.iso()
+
+
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(r"\bon\s+(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+
+
+def find_weekday(text: str, published: PartialDate | None) -> DateMatch | None:
+    """ "on Thursday evening" → the last such weekday on or before the publication day (news reports
+    past events); the next one when the sentence speaks of the future."""
+    match = _WEEKDAY.search(text)
+    if match is None or published is None or published.day is None:
+        return None
+    from datetime import date as _date
+    from datetime import timedelta
+
+    if published.year is None or published.month is None:
+        return None
+    day = _date(published.year, published.month, published.day)
+    wanted = _WEEKDAYS.index(match["wd"].lower())
+    if _FUTURE.search(text):
+        delta = (wanted - day.weekday()) % 7
+        resolved = day + timedelta(days=delta)
+    else:
+        delta = (day.weekday() - wanted) % 7
+        resolved = day - timedelta(days=delta)
+    date = PartialDate.from_date(resolved)
+    return DateMatch(match.start("wd"), match.end("wd"), date, date.iso(), "weekday")
