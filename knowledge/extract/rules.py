@@ -41,6 +41,9 @@ _LIST_GAP = re.compile(r"(?:’s|'s)?\s*(?:,|,?\s*and|&|,\s*and)\s*$")
 _ASIDE = re.compile(
     r"\s*(?:By comparison|In comparison|By contrast|In contrast|Rivals?\b|Competitors?\b|Other\s)", re.I
 )
+_LEADING_PRONOUN = re.compile(
+    r"\s*(?:The (?:company|group|firm|carmaker|automaker|startup|brand|EV maker)|It|Its)\b"
+)
 _PRONOUN = re.compile(
     r"\b(?:the company|the automaker|the carmaker|the firm|the group|the startup|the EV maker|its|it|the brand)\b",
     re.IGNORECASE,
@@ -627,6 +630,8 @@ class _Run:
                     ids.append(mention.entity_id)
             return ids, 0.85
         after = [m for m in eligible if m.start >= pos]
+        if after and self.state.last_subject and _LEADING_PRONOUN.match(s.text):
+            return [self.state.last_subject], 0.7  # "The company delivered ..., most of them Aito models"
         if after:
             return [after[0].entity_id], 0.75
         if _ORG_CUE.search(s.text[:pos]):
@@ -1180,6 +1185,9 @@ class _Run:
         eligible = [m for m in s.subjects if m.start not in s.blocked and m.end <= pos]
         if eligible and pos - eligible[-1].end <= 40:
             return [eligible[-1].entity_id], 0.85
+        later = [m for m in s.subjects if m.start not in s.blocked and m.start > pos and not m.possessive]
+        if not eligible and later and re.match(r"\s*(?:[Cc]hairman|[Cc]hairwoman|[Pp]resident)\b", s.text[pos:]):
+            return [later[0].entity_id], 0.75  # "Chairman Zhang Xinghai said Seres would ..."
         if self.state.last_subject:
             return [self.state.last_subject], 0.7
         return self._subjects_at(s, pos)
