@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     max_article_bytes: int = _env(5 * 1024 * 1024, "EVBOT_MAX_ARTICLE_BYTES", "max_article_bytes")
     seed_on_start: bool = _env(True, "EVBOT_SEED", "seed_on_start")
     feeds: str = _env("", "EVBOT_FEEDS", "feeds")
+    feed_poll_minutes: float = _env(30.0, "EVBOT_FEED_POLL_MINUTES", "feed_poll_minutes")
 
     slack_bot_token: SecretStr | None = _env(None, "SLACK_BOT_TOKEN", "slack_bot_token")
     slack_signing_secret: SecretStr | None = _env(None, "SLACK_SIGNING_SECRET", "slack_signing_secret")
@@ -35,6 +36,7 @@ class Settings(BaseSettings):
     slack_host: str = _env("0.0.0.0", "EVBOT_SLACK_HOST", "slack_host")
     slack_port: int = _env(3000, "EVBOT_SLACK_PORT", "slack_port")
     slack_api_url: str | None = _env(None, "EVBOT_SLACK_API_URL", "slack_api_url")
+    slack_workspace_admins: bool = _env(False, "EVBOT_SLACK_WORKSPACE_ADMINS", "slack_workspace_admins")
 
     discord_token: SecretStr | None = _env(None, "DISCORD_TOKEN", "discord_token")
     discord_api_url: str | None = _env(None, "EVBOT_DISCORD_API_URL", "discord_api_url")
@@ -46,6 +48,10 @@ class Settings(BaseSettings):
     llm_base_url: str | None = _env(None, "EVBOT_LLM_BASE_URL", "llm_base_url")
     llm_model: str | None = _env(None, "EVBOT_LLM_MODEL", "llm_model")
     llm_api_key: SecretStr | None = _env(None, "EVBOT_LLM_API_KEY", "llm_api_key")
+    llm_fallback: str = _env("rules", "EVBOT_LLM_FALLBACK", "llm_fallback")  # rules | raise
+    llm_timeout: float = _env(60.0, "EVBOT_LLM_TIMEOUT", "llm_timeout")
+    llm_max_retries: int = _env(1, "EVBOT_LLM_MAX_RETRIES", "llm_max_retries")
+    llm_chunk_chars: int = _env(8000, "EVBOT_LLM_CHUNK_CHARS", "llm_chunk_chars")
 
     @property
     def effective_database_url(self) -> str:

@@ -6,7 +6,7 @@
   ``/slack/install`` and ``/slack/oauth_redirect``.
 - Socket Mode when ``SLACK_APP_TOKEN`` is set (``AsyncSocketModeHandler.connect_async``).
 - ``EVBOT_SLACK_API_URL`` points the Web API client somewhere else (a local fake in tests).
-- ``EVBOT_SLACK_WORKSPACE_ADMINS=1`` (environment only) makes Slack workspace admins and owners
+- ``EVBOT_SLACK_WORKSPACE_ADMINS=1`` makes Slack workspace admins and owners
   evbot admins (``users.info``; needs ``users:read``).
 """
 
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -130,7 +129,7 @@ async def start(core: Core, settings: Settings, *, socket_wss_uri: str | None = 
         token=token,
         client=web_client(settings, token if oauth is None else None),
         oauth=oauth,
-        workspace_admins=os.environ.get("EVBOT_SLACK_WORKSPACE_ADMINS", "").lower() in ("1", "true", "yes"),
+        workspace_admins=settings.slack_workspace_admins,
     )
     runtime = SlackRuntime(app)
     try:
