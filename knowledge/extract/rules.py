@@ -56,7 +56,7 @@ _RD_NOUN = re.compile(
     r"office|campus|institute|base|team|operations)s?|(?:AI\s+)?(?:lab|laboratory)s?)\b"
 )
 _RD_CONTEXT = re.compile(
-    r"\b(?:R&D|research|engineers?|engineering|laborator(?:y|ies)|labs?|AI talent|development)\b"
+    r"\b(?:(?:smart|autonomous|intelligent|assisted)\s+driving\s+team|R&D|research|engineers?|engineering|laborator(?:y|ies)|labs?|AI talent|development)\b"
 )
 _SITE_REF = re.compile(
     r"\b(?:the|this|that)\s+(?:new\s+)?(?:center|centre|lab|facility|hub|site|office|team)\b", re.I
@@ -80,7 +80,7 @@ _FOCUS = re.compile(
     r"chiefly\s+|especially\s+)?(?:on|to)\s+(?P<focus>[^.;:]+)|\bresponsible for\s+(?P<focus2>[^.;:]+)"
 )
 _CLAUSE_CUT = re.compile(
-    r",\s*(?:with|while|which|where|who|as|according|but|so|and\s+(?:\w+\s+){0,3}?(?:has|have|had|is|are|was|were|"
+    r",\s*(?:the\s+company|it|he|she|they|[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)?)\s+(?:said|says|added)\b|,\s*(?:with|while|which|where|who|as|according|but|so|and\s+(?:\w+\s+){0,3}?(?:has|have|had|is|are|was|were|"
     r"will|been|being|said|says))\b|\s+(?:with|while|where)\s+\w+\s+(?:seeking|is|are)\b|\s+(?:and|but)\s+"
     r"(?:recruitment|hiring|the company|it)\b"
 )
@@ -89,7 +89,7 @@ _FOCUS_TRAIL = re.compile(r"\s+(?:technolog(?:y|ies)|capabilities|solutions|work
 _HEADCOUNT_UNIT = re.compile(
     r"^\s*(?:people|employees|staff|engineers|researchers|members|workers|specialists)\b"
 )
-_TEAM_CUE = re.compile(r"\b(?:team|teams|staff|workforce|center|centre|lab|office|hub)s?\b")
+_TEAM_CUE = re.compile(r"\b(?:team|teams|staff|workforce|center|centre|lab|office|hub|employs|employing)s?\b")
 _ROBOT_CUE = re.compile(r"\brobot(?:ics|s)?\b")
 
 _MARKET_COUNT_UNIT = re.compile(
@@ -549,7 +549,7 @@ class _Run:
 
     def _extract_sentence(self, s: _Sentence, previous_text: str) -> None:
         lower = s.text.lower()
-        if s.places or "focus" in lower or "responsible for" in lower or "dedicated" in lower:
+        if s.places or "focus" in lower or "responsible for" in lower or "dedicated" in lower or " there" in lower:
             self._rd_sites(s, previous_text)
         if s.numbers:
             self._rd_counts(s, previous_text)
@@ -728,6 +728,13 @@ class _Run:
             places = self._places_after(s, match.end())
             for place in places:
                 sites.append((match.start(), place.place))
+            if (
+                not places
+                and re.match(r"\s+there\b", text[match.end() :])
+                and self.state.last_place is not None
+                and self.state.last_place.kind == "city"
+            ):
+                sites.append((match.start(), self.state.last_place))  # "opened an R&D centre there"
             # "<Place> R&D center", "Silicon Valley facility", "Silicon Valley operations"
             for place in s.places:
                 if place.end <= match.start() and not text[place.end : match.start()].strip():
@@ -793,7 +800,11 @@ class _Run:
                 date_for = per_company.get(subject) if per_company else (opened.date if opened else None)
                 if respectively:
                     date_for = respectively[site_index]
-                if date_for is not None and cue is not None:
+                clause_start, clause_end = _clause_bounds(text, pos)
+                in_clause = cue is not None and (
+                    clause_start <= cue.start() < clause_end or bool(per_company) or bool(respectively)
+                )
+                if date_for is not None and in_clause:
                     self._claim(
                         s, subject, "rd_site_opened", DateValue(date_for), confidence - 0.05, qualifiers
                     )
@@ -856,6 +867,8 @@ class _Run:
             if not _HEADCOUNT_UNIT.match(tail):
                 continue
             head = text[: number.start]
+            if re.search(r"\b(?:plans?|aims?|expects?|will|wants?)\b[^,;]*\bto\s+(?:about\s+|around\s+)?$", head):
+                continue  # a target, not a headcount
             window = text[max(0, number.start - 80) : number.end + 40]
             if _ROBOT_CUE.search(window):
                 region = self._region_for(s, number.end)
@@ -1403,9 +1416,10 @@ class _Run:
             elif _PRICE.search(head):
                 trim_match = _TRIM_BEFORE.search(text[max(0, number.start - 60) : number.start])
                 trim = trim_match["trim"] if trim_match else ""
-            elif (accepted or _PRICE.search(_FOREIGN_AMOUNT.sub("", text[: number.start])[-45:])) and _OR_ABOUT.search(
-                head
-            ):
+            elif (
+                (accepted and index > 0 and money[index - 1].currency != number.currency)
+                or _PRICE.search(_FOREIGN_AMOUNT.sub("", text[: number.start])[-45:])
+            ) and _OR_ABOUT.search(head):
                 pass  # "185,800 ringgit, or about US$42,000"
             elif accepted and (trim_match := _TRIM_NEXT.search(head)) is not None:
                 trim = trim_match["trim"]  # "..., the Max at 349,800 yuan"
@@ -1873,6 +1887,8 @@ def _split_list(raw: str) -> list[str]:
     if "," in raw:
         parts = [p.strip() for p in raw.split(",")]
         parts = [re.sub(r"^(?:and|or)\s+", "", p) for p in parts]
+        last = re.split(r"\s+and\s+", parts[-1], maxsplit=1) if len(parts) >= 2 else [parts[-1]]
+        parts = parts[:-1] + last
         return [p for p in parts if p]
     halves = re.split(r"\s+and\s+", raw)
     if len(halves) == 2 and all(len(h.split()) >= 2 for h in halves):
