@@ -210,3 +210,15 @@ def test_multi_valued_property_adds_a_value(admin_core: Core, db: Database) -> N
     founders = [c for c in claims(db, "nio", "founder") if c.status == "confirmed"]
     assert {c.value_text for c in founders} >= {"William Li", "Jack Cheng"}
     assert not audits(db, "override")
+
+
+def test_injection_stays_inert_through_the_slack_renderer(admin_core: Core) -> None:
+    render = pytest.importorskip("adapters.slack.render")
+    import json
+
+    hostile = "<!channel> @everyone <@U123> **bold**"
+    ask(admin_core, f"/ev fact set xpeng ceo '{hostile}'", confirmed=True)
+    for command in ("/ev brief xpeng", "/ev fact history xpeng"):
+        blocks = json.dumps(render.to_block_kit(ask(admin_core, command, USER)), ensure_ascii=False)
+        assert "<!channel>" not in blocks and "<@U123>" not in blocks
+        assert "&lt;!channel&gt;" in blocks
