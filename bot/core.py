@@ -105,7 +105,7 @@ class Core:
                 )
         except Exception:  # the refusal itself must still reach the user
             log.exception("could not record a refusal for %s", request.principal)
-        log.warning("refused %s: %s", request.principal, exc.permission)
+        log.info("refused %s: %s", request.principal, exc.permission)
 
 
 def usage_reply(exc: UsageError) -> Reply:

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import logging
 import sys
+import threading
 
 import click
 
 from adapters.cli.main import cli, settings_of
 from adapters.console.chat import chat, console_request, render
 from bot.app import build_core
+from bot.core import Core
 from bot.settings import Settings
+
+log = logging.getLogger("evbot.run")
 
 ERROR_EXIT = {"usage": 2, "not_found": 3, "refused": 4, "error": 1}
 
@@ -57,10 +62,8 @@ PLATFORMS = {
     "slack": ("adapters.slack.runtime", lambda s: s.slack_http_enabled or s.slack_socket_enabled),
     "discord": ("adapters.discord.leader", lambda s: s.discord_enabled),
 }
-BACKGROUND = (
-    "bot.digest.runtime",
-    "bot.feeds",
-)  # background services started beside the adapters, when present
+# Background services beside the adapters: the digest scheduler and the feed poller.
+BACKGROUND = ("bot.digest.runtime", "bot.feeds")
 
 
 @cli.command("run")
@@ -69,7 +72,8 @@ BACKGROUND = (
 )
 @click.pass_context
 def run(ctx: click.Context, user: str) -> None:
-    """Start every configured adapter; with no Slack or Discord credentials, the console chat."""
+    """Start every configured adapter and the background services; with no Slack or Discord
+    credentials, the console chat (console channels' digests then print into it)."""
     settings = settings_of(ctx)
     core = build_core(settings)
     enabled = [name for name, (_, is_on) in PLATFORMS.items() if is_on(settings)]
@@ -77,24 +81,30 @@ def run(ctx: click.Context, user: str) -> None:
         click.echo(
             "No Slack or Discord credentials set: starting the console chat on the local knowledge store."
         )
+        threading.Thread(
+            target=asyncio.run, args=(_serve(core, settings, []),), name="evbot-background", daemon=True
+        ).start()
         chat(core, user, "console")
         return
     click.echo(f"Starting: {', '.join(enabled)}")
-    asyncio.run(_serve_all(core, settings, enabled))
+    asyncio.run(_serve(core, settings, enabled))
 
 
-async def _serve_all(core: object, settings: Settings, enabled: list[str]) -> None:
-    tasks = []
-    for name in enabled:
-        module = importlib.import_module(PLATFORMS[name][0])
-        tasks.append(asyncio.create_task(module.serve(core, settings), name=name))
-    for module_name in BACKGROUND:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        tasks.append(asyncio.create_task(module.serve(core, settings), name=module_name))
-    await asyncio.gather(*tasks)
+async def _serve(core: Core, settings: Settings, platforms: list[str]) -> None:
+    """Run the platforms' and the background services' ``serve`` until one fails or all end."""
+    modules = [PLATFORMS[name][0] for name in platforms] + list(BACKGROUND)
+    tasks = [
+        asyncio.create_task(importlib.import_module(name).serve(core, settings), name=name)
+        for name in modules
+    ]
+    try:
+        await asyncio.gather(*tasks)
+    except Exception:
+        log.exception("a service stopped with an error; shutting down")
+        raise
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 @cli.command("config")

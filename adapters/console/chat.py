@@ -7,6 +7,7 @@ from collections.abc import Callable
 from adapters.console.render import to_json, to_text
 from bot.context import CommandRequest
 from bot.core import Core
+from bot.policy import CHANNEL_MANAGER
 
 PROMPT = "ev> "
 
@@ -20,6 +21,9 @@ def console_request(
         platform="console",
         workspace="local",
         channel=channel,
+        # the console's channels live in this terminal: whoever types here manages them (editing
+        # facts still needs an admin)
+        roles=frozenset({CHANNEL_MANAGER}),
         confirmed=confirmed,
         display_name=user,
     )
