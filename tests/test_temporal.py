@@ -38,3 +38,13 @@ def test_find_dates(text: str, published: PartialDate | None, expected: PartialD
 )
 def test_relative_dates_need_a_publication_date(text: str) -> None:
     assert find_dates(text, None) == []
+
+
+def test_weekday_resolves_against_publication_date() -> None:
+    from knowledge.extract.temporal import find_weekday
+
+    published = PartialDate(2025, 6, 27)  # a Friday
+    match = find_weekday("Xiaomi launched the YU7 on Thursday evening.", published)
+    assert match is not None and match.date == PartialDate(2025, 6, 26)
+    assert find_weekday("Deliveries begin on Monday, it will say.", published) is not None
+    assert find_weekday("It launched on Thursday.", None) is None

@@ -93,20 +93,22 @@ _TEAM_CUE = re.compile(r"\b(?:team|teams|staff|workforce|center|centre|lab|offic
 _ROBOT_CUE = re.compile(r"\brobot(?:ics|s)?\b")
 
 _MARKET_COUNT_UNIT = re.compile(
-    r"^\s*(?:new\s+)?(?:overseas|international|foreign|global|export)\s+markets\b|^\s*(?:overseas\s+)?countries"
+    r"^\s*markets\s+(?:around\s+the\s+world|worldwide|globally|abroad)\b"
+    r"|^\s*(?:new\s+)?(?:overseas|international|foreign|global|export)\s+markets\b|^\s*(?:overseas\s+)?countries"
     r"(?:\s+and\s+regions)?\b"
 )
 _MARKET_CUE = re.compile(
     r"\b(?:including|such as|entered|enter|entering|entry into|expanded into|expand into|expanding into|"
     r"launched in|launch in|launches in|debuted in|rollouts? in|arrived in|went on sale in|on sale in|"
     r"started deliveries in|began deliveries in|begins deliveries in|markets? like|foray into|expansion into|"
-    r"landed in)\s+(?:the\s+)?$"
+    r"landed in|sells?\s+(?:(?:cars|vehicles|EVs|models)\s+)?in|selling\s+(?:cars|vehicles|EVs)\s+in|"
+    r"(?:added|adds)\s+(?:\w+\s+){0,2}?)\s+(?:the\s+)?$"
 )
 _ENTRY_CUE = re.compile(
     r"\b(?:entered|entry into|expanded into|launched in|debuted in|foray into|landed in)\b"
 )
 _MARKET_CONTEXT = re.compile(
-    r"\b(?:markets?|overseas|international|export|abroad|global expansion|entered|entry)\b"
+    r"\b(?:sells?\s+(?:(?:cars|vehicles|EVs|models)\s+)?in|selling\s+(?:cars|vehicles|EVs)\s+in|markets?|overseas|international|export|abroad|global expansion|entered|entry)\b"
 )
 
 _PARAMS_UNIT = re.compile(r"^(?:\s*|-)(?:parameters?|params)\b")
@@ -288,7 +290,9 @@ _TRIM_LIST = re.compile(
     r"(?:trims|versions|variants|editions)\s+"
     r"(?:cost|are\s+priced\s+at|start\s+at|sell\s+for|retail\s+for|are\s+priced\s+from)\b"
 )
-_FOREIGN_AMOUNT = re.compile(r"\d[\d,.]*\s+[A-Za-z]+(?:,|\s*\()\s*or\s+(?:about\s+|roughly\s+|around\s+|some\s+)?$")
+_FOREIGN_AMOUNT = re.compile(
+    r"\d[\d,.]*\s+[A-Za-z]+(?:,|\s*\()\s*or\s+(?:about\s+|roughly\s+|around\s+|some\s+)?$"
+)
 _OR_ABOUT = re.compile(r"(?:,|\()\s*or\s+(?:about\s+|roughly\s+|around\s+|some\s+)?$")
 _MODEL_TOKEN = re.compile(
     r"(?<![\w-])(?P<m>Model\s+[3SXY](?:\s+L)?|(?:[A-Z][a-z]+\s+)?(?!L[0-5]\b|Q[1-4]\b)[A-Z]{1,3}\d{1,4}[A-Za-z+]*|"
@@ -344,7 +348,16 @@ _CHIP_PAST = re.compile(
     r"(?:used|had\s+used|relied\s+on)\s+(?:before|previously|earlier|until)"
 )
 _USED_BY = re.compile(r"\b(?:used|adopted|chosen|fitted|deployed|installed)\s+by\s+")
-_CHIP_MAKERS = {"nvidia", "horizon-robotics", "qualcomm", "black-sesame", "mobileye", "amd", "intel", "huawei"}
+_CHIP_MAKERS = {
+    "nvidia",
+    "horizon-robotics",
+    "qualcomm",
+    "black-sesame",
+    "mobileye",
+    "amd",
+    "intel",
+    "huawei",
+}
 _TOPS = re.compile(r"(?P<n>\d{1,3}(?:,\d{3})*(?:\.\d+)?)\s?TOPS\b")
 _CHIP_STOP = {
     "AI",
@@ -380,6 +393,7 @@ _CHIP_STOP = {
 
 def _chip_stop(word: str) -> bool:
     return word in _CHIP_STOP or bool(re.fullmatch(r"[A-Z][a-z]+-(?:end|level|range|tier|grade)", word))
+
 
 _PARTNER = re.compile(
     r"\b(?:partner(?:ed|s|ing)?\s+with|partnership\s+with|teamed\s+up\s+with|team\s+up\s+with|tie-up\s+with|"
@@ -457,7 +471,9 @@ class _State:
     last_period_index: int = -10
     last_deliveries: list[str] = field(default_factory=list)
     last_chip: tuple[str, str, int] | None = None
-    last_price_model: tuple[str, str, int] | None = None  # subject, model, sentence index  # subject, chip key, sentence index
+    last_price_model: tuple[str, str, int] | None = (
+        None  # subject, model, sentence index  # subject, chip key, sentence index
+    )
 
 
 class RuleExtractor:
@@ -549,7 +565,13 @@ class _Run:
 
     def _extract_sentence(self, s: _Sentence, previous_text: str) -> None:
         lower = s.text.lower()
-        if s.places or "focus" in lower or "responsible for" in lower or "dedicated" in lower or " there" in lower:
+        if (
+            s.places
+            or "focus" in lower
+            or "responsible for" in lower
+            or "dedicated" in lower
+            or " there" in lower
+        ):
             self._rd_sites(s, previous_text)
         if s.numbers:
             self._rd_counts(s, previous_text)
@@ -704,7 +726,10 @@ class _Run:
                 continue
             gap = s.text[cursor : place.start]
             if not found:
-                ok = re.fullmatch(r"[\s,\"”’]*(?:(?:located|based)\s+)?(?:in|at)\s+(?:the\s+)?", gap) is not None
+                ok = (
+                    re.fullmatch(r"[\s,\"”’]*(?:(?:located|based)\s+)?(?:in|at)\s+(?:the\s+)?", gap)
+                    is not None
+                )
                 if cue is not None:
                     ok = cue.search(s.text[: place.start]) is not None and place.start - pos < 60
             else:
@@ -867,7 +892,9 @@ class _Run:
             if not _HEADCOUNT_UNIT.match(tail):
                 continue
             head = text[: number.start]
-            if re.search(r"\b(?:plans?|aims?|expects?|will|wants?)\b[^,;]*\bto\s+(?:about\s+|around\s+)?$", head):
+            if re.search(
+                r"\b(?:plans?|aims?|expects?|will|wants?)\b[^,;]*\bto\s+(?:about\s+|around\s+)?$", head
+            ):
                 continue  # a target, not a headcount
             window = text[max(0, number.start - 80) : number.end + 40]
             if _ROBOT_CUE.search(window):
@@ -957,6 +984,12 @@ class _Run:
                 continue
             seen.add(place.place.key)
             subjects, confidence = self._subjects_at(s, place.start)
+            cue_head = text[: place.start]
+            if re.search(r"\bsell(?:s|ing)?\b", cue_head):
+                if len(subjects) > 1 or re.search(r"\b(?:all|both)\s+sell", cue_head):
+                    continue  # "BYD, Zeekr and Lynk & Co all sell cars in the UAE": passing mentions
+                if re.search(r"\b(?:plans?|aims?|intends?|hopes?|wants?)\s+to\s+(?:start\s+)?sell", cue_head):
+                    continue  # an intention, not a market
             date = self._market_date(s, place, markets)
             as_of = date.date if date else None
             for subject in subjects:
@@ -1026,7 +1059,9 @@ class _Run:
 
     def _model_before(self, text: str, pos: int) -> tuple[str, str, int] | None:
         head = text[:pos]
-        clause_start = max(head.rfind(";"), head.rfind("“"), head.rfind('"'))
+        clause_start = max(
+            head.rfind(";"), head.rfind("“"), head.rfind('"'), head.rfind(", while"), head.rfind(", whereas")
+        )
         matches = [m for m in _MODEL_WORD.finditer(head) if m.start() > clause_start]
         for match in reversed(matches):
             name = _model_name(head[: match.start()])
@@ -1199,7 +1234,11 @@ class _Run:
         if eligible and pos - eligible[-1].end <= 40:
             return [eligible[-1].entity_id], 0.85
         later = [m for m in s.subjects if m.start not in s.blocked and m.start > pos and not m.possessive]
-        if not eligible and later and re.match(r"\s*(?:[Cc]hairman|[Cc]hairwoman|[Pp]resident)\b", s.text[pos:]):
+        if (
+            not eligible
+            and later
+            and re.match(r"\s*(?:[Cc]hairman|[Cc]hairwoman|[Pp]resident)\b", s.text[pos:])
+        ):
             return [later[0].entity_id], 0.75  # "Chairman Zhang Xinghai said Seres would ..."
         if self.state.last_subject:
             return [self.state.last_subject], 0.7
@@ -1259,6 +1298,8 @@ class _Run:
             if number is None:
                 continue
             is_target = trigger in target_triggers or bool(target and target.start() < number.start)
+            if is_target and re.match(r"\s*(?:\w+\s+)?(?:a|per|each)\s+(?:month|week)\b", text[number.end :]):
+                continue  # "a target of 20,000 a month" is a rate
             unit_ok = (
                 _VEHICLE_UNIT.match(text[number.end :])
                 or re.search(r"\bdeliveries\b", text[:trigger])
@@ -1266,6 +1307,10 @@ class _Run:
             )
             if not unit_ok:
                 continue
+            if re.match(
+                r"\s*(?:[\w-]+\s+){0,2}?(?:vehicles|cars|units|EVs|NEVs)\s+there\b", text[number.end :]
+            ):
+                continue  # sales in one market, not the company total
             subjects, confidence = self._subjects_at(s, trigger)
             value = self._quantity(number, "vehicles")
             after = next((d for d in s.dates if d.start >= number.end), None)
@@ -1428,7 +1473,9 @@ class _Run:
             accepted = True
             vehicle = next((v for v in reversed(s.vehicles) if v.end <= number.start), None)
             vehicle = vehicle or next((v for v in s.vehicles), None)
-            model = vehicle.name if vehicle else self._model_in(text, number.start) or self._launched_product(s)
+            model = (
+                vehicle.name if vehicle else self._model_in(text, number.start) or self._launched_product(s)
+            )
             if not model and self.state.last_price_model and s.index - self.state.last_price_model[2] <= 2:
                 model = self.state.last_price_model[1]
             if vehicle:
@@ -1496,8 +1543,13 @@ class _Run:
                 )
             for subject in subjects:
                 self._claim(
-                    s, subject, "product_launch", DateValue(date.date), confidence - 0.05,
-                    {"model": slug(name)}, date.date,
+                    s,
+                    subject,
+                    "product_launch",
+                    DateValue(date.date),
+                    confidence - 0.05,
+                    {"model": slug(name)},
+                    date.date,
                 )
 
     def _respective_trims(self, s: _Sentence, money: list[Number]) -> list[str]:
@@ -1688,14 +1740,16 @@ class _Run:
         clause_start = max(text.rfind(";", 0, start), text.rfind(". ", 0, start)) + 1
         suppliers = {supplier} if supplier else set()
         for mention in s.subjects:
-            if mention.end <= start and re.fullmatch(r"(?:’s|'s)?\s*(?:own\s+)?", text[mention.end : start]):
-                if mention.possessive or text[mention.end : start].strip():
-                    if re.match(r"(?:’s|'s)", text[mention.end :]) and mention.start > clause_start:
-                        # "Xpeng's own Turing chip" is the user; "Nvidia's Thor chip" the maker
-                        if not re.match(r"(?:’s|'s)\s+own\b", text[mention.end :]) and self._is_supplier(
-                            mention.entity_id
-                        ):
-                            suppliers.add(mention.entity_id)
+            # "Xpeng's own Turing chip" names the user; "Nvidia's Thor chip" names the maker
+            tail = text[mention.end :]
+            if (
+                mention.end <= start
+                and mention.start > clause_start
+                and re.fullmatch(r"(?:’s|'s)?\s*", text[mention.end : start])
+                and re.match(r"(?:’s|'s)", tail)
+                and self._is_supplier(mention.entity_id)
+            ):
+                suppliers.add(mention.entity_id)
         eligible = [
             m
             for m in s.subjects
@@ -1710,9 +1764,9 @@ class _Run:
             return [self.state.last_subject], 0.7
         return [], 0.0
 
-    def _is_supplier(self, entity_id: str) -> bool:
-        info = self.gaz.entities.get(entity_id)
-        return info is not None and entity_id in _CHIP_MAKERS
+    @staticmethod
+    def _is_supplier(entity_id: str) -> bool:
+        return entity_id in _CHIP_MAKERS
 
     # ------------------------------------------------------------------ partners, founding, HQ
     def _partners_and_identity(self, s: _Sentence) -> None:
@@ -1771,9 +1825,7 @@ class _Run:
                 if appositive:
                     owner = next((m for m in s.subjects if m.end == appositive.start()), None)
                     if owner is None:
-                        owner = next(
-                            (m for m in s.subjects if 0 <= appositive.start() - m.end <= 12), None
-                        )
+                        owner = next((m for m in s.subjects if 0 <= appositive.start() - m.end <= 12), None)
                 if owner is not None:
                     subjects, confidence = [owner.entity_id], 0.8
                 elif re.search(r"(?:^|\s)(?:the|The)\s+$", head):
