@@ -4,6 +4,7 @@ from bot.commands import (  # noqa: F401
     admin,
     ask,
     brief,
+    companies,
     compare,
     confirm,
     conflicts,

@@ -102,3 +102,11 @@ def test_a_failing_handler_becomes_an_error_reply_not_a_crash(
     reply = ask(core, "/ev compare xpeng nio")
     assert reply.kind == "error"
     assert "database on fire" not in reply.fallback_text()
+
+
+def test_companies_lists_brands_under_their_parent_and_filters(core: Core) -> None:
+    text = ask(core, "/ev companies huawei").fallback_text()
+    assert "Huawei (huawei)" in text
+    assert text.index("HIMA (hima)") < text.index("Aito (aito)")
+    assert "Tesla" not in text
+    assert "No tracked company matches" in ask(core, "/ev companies zzqq").fallback_text()
