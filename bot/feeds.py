@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from typing import Any
 
+from bot.settings import Settings
 from knowledge.db import Database
 from knowledge.extract.base import Extractor
 from knowledge.fetch import ingest_feed
@@ -22,23 +22,13 @@ log = logging.getLogger("evbot.feeds")
 DEFAULT_POLL_MINUTES = 30.0
 
 
-def feed_urls(settings: Any) -> list[str]:
-    return [url.strip() for url in str(getattr(settings, "feeds", "") or "").split(",") if url.strip()]
+def feed_urls(settings: Settings) -> list[str]:
+    return [url.strip() for url in settings.feeds.split(",") if url.strip()]
 
 
-def poll_minutes(settings: Any) -> float:
-    """``settings.feed_poll_minutes`` when the settings have it, else ``EVBOT_FEED_POLL_MINUTES``, else 30."""
-    value = getattr(settings, "feed_poll_minutes", None) or os.environ.get("EVBOT_FEED_POLL_MINUTES")
-    try:
-        minutes = float(value) if value else DEFAULT_POLL_MINUTES
-    except ValueError:
-        log.warning(
-            "EVBOT_FEED_POLL_MINUTES=%r is not a number; polling every %g minutes",
-            value,
-            DEFAULT_POLL_MINUTES,
-        )
-        minutes = DEFAULT_POLL_MINUTES
-    return max(minutes, 1.0)
+def poll_minutes(settings: Settings) -> float:
+    """``EVBOT_FEED_POLL_MINUTES`` (default 30), never more often than once a minute."""
+    return max(settings.feed_poll_minutes, 1.0)
 
 
 def poll_once(db: Database, feeds: list[str], extractor: Extractor, max_bytes: int) -> list[IngestResult]:

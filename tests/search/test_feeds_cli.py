@@ -41,10 +41,10 @@ def _routes(holder: dict[str, str]) -> dict[str, object]:
 def test_feed_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings = make_settings(tmp_path, feeds=" https://a.example/rss , ,https://b.example/atom")
     assert feed_urls(settings) == ["https://a.example/rss", "https://b.example/atom"]
-    monkeypatch.delenv("EVBOT_FEED_POLL_MINUTES", raising=False)
     assert poll_minutes(settings) == 30
     monkeypatch.setenv("EVBOT_FEED_POLL_MINUTES", "5")
-    assert poll_minutes(settings) == 5
+    assert poll_minutes(make_settings(tmp_path)) == 5
+    assert poll_minutes(make_settings(tmp_path, feed_poll_minutes=0.1)) == 1.0
 
 
 async def test_poll_once_ingests_atom_feeds_and_skips_broken_ones(db: Database, tmp_path: Path) -> None:
