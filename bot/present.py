@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,7 @@ def plural(spec: PropertySpec) -> str:
 
 
 # How a descriptive qualifier reads after a value; unlisted qualifiers show their value alone.
+_SLUG = re.compile(r"[a-z]+(?:-[a-z]+)+")
 _QUALIFIER_PREFIX = {"formerly": "formerly ", "market": "in ", "region": "", "trim": "", "investor": "from "}
 
 
@@ -73,6 +75,8 @@ def qualifier_texts(fact: Fact) -> list[str]:
         value = str(raw)
         if not value or (spec.item_of and name == spec.item_key) or normalise_name(value) == value_norm:
             continue
+        if _SLUG.fullmatch(value):  # a key like "north-america" reads as "North America"
+            value = value.replace("-", " ").title()
         texts.append(_QUALIFIER_PREFIX.get(name, "") + value)
     return texts
 
