@@ -80,7 +80,7 @@ def _qualifiers(raw: Any) -> dict[str, Any]:
     return dict(raw or {})
 
 
-def _rows_to_facts(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
+def facts_from_rows(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
     facts: dict[int, Fact] = {}
     for claim in claims:
         facts[claim.id] = Fact(
@@ -175,7 +175,7 @@ def current_facts(
     if properties:
         query = query.where(Claim.property.in_(list(properties)))
     claims = list(session.execute(query))
-    facts = _rows_to_facts(session, claims)
+    facts = facts_from_rows(session, claims)
     result: dict[str, list[Fact]] = {subject: [] for subject in subjects}
     for fact in select_shown(facts.values()):
         result.setdefault(fact.subject, []).append(fact)

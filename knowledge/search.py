@@ -19,7 +19,7 @@ from typing import Literal
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from knowledge.facts import Fact, Source, _rows_to_facts
+from knowledge.facts import Fact, Source, facts_from_rows
 from knowledge.schema import Article, Claim, Development
 from knowledge.store import ACTIVE_STATUSES
 
@@ -228,7 +228,7 @@ def _facts(session: Session, ids: list[int], limit: int, entity_ids: Sequence[st
     query = select(Claim).where(Claim.id.in_(ids), Claim.status.in_(ACTIVE_STATUSES))
     if entity_ids:
         query = query.where(Claim.subject_id.in_(list(entity_ids)))
-    facts = _rows_to_facts(session, list(session.scalars(query)))
+    facts = facts_from_rows(session, list(session.scalars(query)))
     return [facts[i] for i in ids if i in facts][:limit]
 
 

@@ -17,7 +17,7 @@ from bot.context import Context
 from bot.present import CitationBook, fact_text
 from bot.reply import Item, Reply, Section
 from knowledge.dates import PartialDate
-from knowledge.facts import Fact, _rows_to_facts, current_facts, select_shown
+from knowledge.facts import Fact, current_facts, facts_from_rows, select_shown
 from knowledge.gazetteer import Gazetteer
 from knowledge.schema import Claim
 from knowledge.search import search
@@ -182,7 +182,7 @@ def period_facts(session: Session, subject: str, prop: PropertySpec, period: str
             Claim.slot_key >= prefix, Claim.slot_key < prefix + "\uffff", Claim.status.in_(ACTIVE_STATUSES)
         )
     ).all()
-    return select_shown(_rows_to_facts(session, list(claims)).values())
+    return select_shown(facts_from_rows(session, list(claims)).values())
 
 
 def _not_known(question: Question, what: str) -> Reply:

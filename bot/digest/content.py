@@ -31,7 +31,7 @@ from bot.digest.timing import as_utc, local_label
 from bot.present import CitationBook, fact_text
 from bot.reply import Item, Reply, Section
 from knowledge.extract.topics import TOPICS
-from knowledge.facts import Fact, Source, _rows_to_facts, select_shown
+from knowledge.facts import Fact, Source, facts_from_rows, select_shown
 from knowledge.schema import Article, Audit, Claim, Development, DigestDelivery, Entity
 from knowledge.store import ACTIVE_STATUSES
 from knowledge.values import Quantity, normalise_name
@@ -141,7 +141,7 @@ class Snapshot:
                 select(Claim).where(Claim.status.in_(ACTIVE_STATUSES), Claim.subject_id.in_(names))
             )
         )
-        facts = _rows_to_facts(session, claims)
+        facts = facts_from_rows(session, claims)
         created = {claim.id: as_utc(claim.created_at) for claim in claims}
         by_slot: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts.values():
