@@ -6,10 +6,13 @@ back into a line, the console), so there is one parser and one set of usage mess
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass
 
 PREFIXES = ("/ev", "ev")
+_INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_APOSTROPHE_MARK = "\ue000"  # a private-use character no one types
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
 
@@ -31,8 +34,10 @@ class ParsedCommand:
 
 def tokenize(text: str) -> list[str]:
     cleaned = text.translate(_SMART_QUOTES).strip()
+    # an apostrophe inside a word ("what's", "BYD's") is text, not a quote
+    cleaned = _INNER_APOSTROPHE.sub(_APOSTROPHE_MARK, cleaned)
     try:
-        tokens = shlex.split(cleaned, posix=True)
+        tokens = [token.replace(_APOSTROPHE_MARK, "'") for token in shlex.split(cleaned, posix=True)]
     except ValueError as exc:
         raise UsageError(f"cannot read the command: {exc} (check your quotes)") from exc
     if tokens and tokens[0].lower() in PREFIXES:

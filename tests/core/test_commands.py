@@ -18,6 +18,8 @@ def test_grammar_reads_quotes_prefixes_and_smart_quotes() -> None:
     assert parse('compare "Li Auto" nio').args == ["Li Auto", "nio"]
     assert parse("/ev fact set xpeng ceo “Jane Doe”").args == ["set", "xpeng", "ceo", "Jane Doe"]
     assert parse("").name == "help"
+    assert parse("/ev ask what's BYD’s October number?").args == ["what's", "BYD's", "October", "number?"]
+    assert parse("/ev fact set xpeng ceo 'Jane Doe'").args[-1] == "Jane Doe"
     assert tokenize(quote_arg("it's <b>")) == ["it's <b>"]
     with pytest.raises(UsageError, match="quotes"):
         parse('/ev compare "li auto')
