@@ -183,11 +183,14 @@ def _flush(
 def measure(url: str, schema: str | None, iterations: int) -> dict[str, float]:
     """Run in a fresh process: time compare and brief, report resident memory."""
     from adapters.console.chat import console_request
+    from bot.app import settle_memory
     from bot.core import Core
     from bot.settings import Settings
 
     db = Database(url, schema=schema)
     core = Core(db, Settings(_env_file=None, seed_on_start=False))  # type: ignore[call-arg]
+    core.names.refresh()  # what build_core does at start-up
+    settle_memory()
     rng = random.Random(11)
     results: dict[str, float] = {}
     for name, make in (
