@@ -68,6 +68,8 @@ _QUALIFIER_PREFIX = {"formerly": "formerly ", "market": "in ", "region": "", "tr
 def qualifier_texts(fact: Fact) -> list[str]:
     """The qualifiers worth showing beside a value: period first, never one that repeats the value
     or names the item a detail belongs to (that item is already the heading)."""
+    if not fact.qualifiers:
+        return []
     spec = PROPERTIES[fact.property]
     value_norm = normalise_name(fact.value.display())
     texts: list[str] = []

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Text, select, type_coerce
@@ -41,7 +42,7 @@ class Source:
         return f"a{self.article_id}" if self.article_id is not None else f"admin:{self.admin}:{self.url}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     claim_id: int
     subject: str
@@ -74,6 +75,11 @@ def _rank(fact: Fact) -> tuple[int, int, float, str, int]:
     )
 
 
+@lru_cache(maxsize=4096)
+def _partial_date(text: str) -> PartialDate:
+    return PartialDate.parse(text)
+
+
 def _qualifiers(raw: Any) -> dict[str, Any]:
     if isinstance(raw, str):  # the hot path reads the JSON text and decodes it here, which is cheaper
         return dict(json.loads(raw) or {})
@@ -90,7 +96,7 @@ def facts_from_rows(session: Session, claims: Sequence[Any]) -> dict[int, Fact]:
             slot=claim.slot_key,
             value=claim_value(claim),
             qualifiers=_qualifiers(claim.qualifiers),
-            as_of=PartialDate.parse(claim.as_of) if claim.as_of else None,
+            as_of=_partial_date(claim.as_of) if claim.as_of else None,
             status=claim.status,
             confidence=claim.confidence,
             created_at=claim.created_at,
