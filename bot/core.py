@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from rapidfuzz import process
 
 import bot.commands  # noqa: F401  (registers the commands)
+from bot.answers import AnswerCache, store_version
 from bot.commands.registry import REGISTRY, CommandSpec, visible_commands
 from bot.context import CommandRequest, Context, Refused
 from bot.grammar import UsageError, parse
@@ -18,6 +19,7 @@ from bot.reply import Reply, Section
 from bot.settings import Settings
 from knowledge.db import Database
 from knowledge.store import audit
+from knowledge.values import normalise_name
 
 log = logging.getLogger("evbot.core")
 
@@ -34,6 +36,7 @@ class Core:
         self.settings = settings
         self.clock = clock
         self.names = NameIndex(db)
+        self.answers = AnswerCache()
 
     def spec_for(self, text: str) -> CommandSpec | None:
         """The command a line would run (adapters use it to decide whether to defer)."""
@@ -53,7 +56,17 @@ class Core:
             context = Context(request, self.db, self.settings, self.names, self.clock)
             if spec.permission:
                 context.require(spec.permission)
-            return spec.handler(context, parsed.args)
+            if not spec.cacheable:
+                return spec.handler(context, parsed.args)
+            key = (spec.name, *(normalise_name(arg) or arg for arg in parsed.args))
+            version = store_version(self.db)
+            cached = self.answers.get(key, version)
+            if cached is not None:
+                return cached
+            reply = spec.handler(context, parsed.args)
+            if not reply.is_error:
+                self.answers.put(key, version, reply)
+            return reply
         except UsageError as exc:
             return usage_reply(exc)
         except NotFound as exc:

@@ -23,6 +23,7 @@ FIELD_LIMIT = 12  # items per key-fact field before "…and N more"
     min_args=1,
     max_args=1,
     examples=("/ev brief nio",),
+    cacheable=True,
 )
 def brief(ctx: Context, args: list[str]) -> Reply:
     entity = ctx.names.resolve(args[0])

@@ -26,6 +26,7 @@ USAGE = "/ev compare <company> <company> [company] [company]   e.g. /ev compare 
     min_args=2,
     max_args=4,
     examples=("/ev compare xpeng li-auto", "/ev compare nio xpeng li-auto"),
+    cacheable=True,
 )
 def compare(ctx: Context, args: list[str]) -> Reply:
     entities = [ctx.names.resolve(name) for name in args]

@@ -25,6 +25,7 @@ class CommandSpec:
     slow: bool = False  # adapters should acknowledge first and answer later
     hidden: bool = False
     examples: tuple[str, ...] = ()
+    cacheable: bool = False  # the answer depends only on the arguments and the store (bot/answers.py)
 
 
 REGISTRY: dict[str, CommandSpec] = {}
@@ -42,10 +43,11 @@ def command(
     hidden: bool = False,
     examples: tuple[str, ...] = (),
     aliases: tuple[str, ...] = (),
+    cacheable: bool = False,
 ) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         spec = CommandSpec(
-            name, usage, summary, handler, min_args, max_args, permission, slow, hidden, examples
+            name, usage, summary, handler, min_args, max_args, permission, slow, hidden, examples, cacheable
         )
         for key in (name, *aliases):
             if key in REGISTRY:

@@ -13,7 +13,9 @@ from knowledge.facts import current_facts
 USAGE = "/ev sources <company>"
 
 
-@command("sources", USAGE, "List the sources behind a company's facts", min_args=1, max_args=1)
+@command(
+    "sources", USAGE, "List the sources behind a company's facts", min_args=1, max_args=1, cacheable=True
+)
 def sources(ctx: Context, args: list[str]) -> Reply:
     entity = ctx.names.resolve(args[0])
     with ctx.db.session() as session:

@@ -112,3 +112,14 @@ def test_companies_lists_brands_under_their_parent_and_filters(core: Core) -> No
     assert text.index("HIMA (hima)") < text.index("Aito (aito)")
     assert "Tesla" not in text
     assert "No tracked company matches" in ask(core, "/ev companies zzqq").fallback_text()
+
+
+def test_answers_are_reused_until_the_store_changes(core: Core) -> None:
+    first = ask(core, "/ev compare xpeng li-auto")
+    assert ask(core, "/ev compare XPeng LI-AUTO") is first  # same question, same store: no rebuild
+    from knowledge.store import audit
+
+    with core.db.transaction() as session:  # any recorded change invalidates the answer
+        audit(session, "test", "note", "store", None)
+    again = ask(core, "/ev compare xpeng li-auto")
+    assert again is not first and again == first
