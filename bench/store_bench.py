@@ -183,6 +183,7 @@ def _flush(
 def measure(url: str, schema: str | None, iterations: int) -> dict[str, float]:
     """Run in a fresh process: time compare and brief, report resident memory."""
     from adapters.console.chat import console_request
+    from bot.answers import AnswerCache
     from bot.app import settle_memory
     from bot.core import Core
     from bot.settings import Settings
@@ -191,6 +192,7 @@ def measure(url: str, schema: str | None, iterations: int) -> dict[str, float]:
     core = Core(db, Settings(_env_file=None, seed_on_start=False))  # type: ignore[call-arg]
     core.names.refresh()  # what build_core does at start-up
     settle_memory()
+    core.answers = AnswerCache(size=0)  # measure the work of answering, not the answer cache
     rng = random.Random(11)
     results: dict[str, float] = {}
     for name, make in (

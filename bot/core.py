@@ -36,7 +36,7 @@ class Core:
         self.settings = settings
         self.clock = clock
         self.names = NameIndex(db)
-        self.answers = AnswerCache()
+        self.answers = AnswerCache(size=64)
 
     def spec_for(self, text: str) -> CommandSpec | None:
         """The command a line would run (adapters use it to decide whether to defer)."""

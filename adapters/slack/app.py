@@ -13,6 +13,8 @@ import asyncio
 import logging
 import re
 import time
+import weakref
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,9 +62,27 @@ def response_type(reply: Reply, private: bool) -> str:
     return "ephemeral" if private or reply.ephemeral or reply.is_error else "in_channel"
 
 
+_RENDERED: OrderedDict[int, tuple[weakref.ref[Reply], dict[str, Any]]] = OrderedDict()
+_RENDERED_MAX = 256
+
+
+def rendered(reply: Reply) -> dict[str, Any]:
+    """``to_block_kit(reply)``, remembered per reply object: the core hands out the same reply for a
+    repeated question until the store changes, and rendering it again would give the same blocks."""
+    key = id(reply)
+    hit = _RENDERED.get(key)
+    if hit is not None and hit[0]() is reply:
+        return hit[1]
+    payload = to_block_kit(reply)
+    _RENDERED[key] = (weakref.ref(reply), payload)
+    while len(_RENDERED) > _RENDERED_MAX:
+        _RENDERED.popitem(last=False)
+    return payload
+
+
 def message(reply: Reply, private: bool) -> dict[str, Any]:
     """The keyword arguments for ``ack``/``respond``: rendered blocks and who sees them."""
-    payload = to_block_kit(reply)
+    payload = rendered(reply)
     return {
         "text": payload["text"],
         "blocks": payload["blocks"],
