@@ -94,6 +94,22 @@ def _rowcount(result: Any) -> int:
     return result.rowcount if isinstance(result, CursorResult) else -1
 
 
+def _override_others(
+    session: Session, actor: str, claim: Claim, slot: list[Claim], changes: list[dict[str, Any]], reason: str
+) -> list[Claim]:
+    """Mark every other active value of ``claim``'s slot overridden, each with its audit row."""
+    overridden: list[Claim] = []
+    for other in slot:
+        if other.id == claim.id or other.status not in ACTIVE_STATUSES or other.value_key == claim.value_key:
+            continue
+        before = claim_snapshot(other)
+        changes.append(_change_status(session, other, "overridden"))
+        audit(session, actor, "override", "claim", str(other.id), before=before, after=claim_snapshot(other),
+              reason=reason)  # fmt: skip
+        overridden.append(other)
+    return overridden
+
+
 def _change_status(session: Session, claim: Claim, status: str, version: int | None = None) -> dict[str, Any]:
     """Conditionally move ``claim`` to ``status`` (and ``version``, default +1); return the change record."""
     before = {"status": claim.status, "version": claim.version}
@@ -336,23 +352,10 @@ def _apply_set(
     changes: list[dict[str, Any]] = [
         {"claim": claim.id, "before": None, "after": {"status": claim.status, "version": claim.version}}
     ]
-    overridden: list[Claim] = []
-    for other in claims:
-        if other.id == claim.id or other.status not in ACTIVE_STATUSES or other.value_key == claim.value_key:
-            continue
-        before = claim_snapshot(other)
-        changes.append(_change_status(session, other, "overridden"))
-        audit(
-            session,
-            actor,
-            "override",
-            "claim",
-            str(other.id),
-            before=before,
-            after=claim_snapshot(other),
-            reason=f"overridden by claim #{claim.id} ({claim_value(claim).display()}): {reason}",
-        )
-        overridden.append(other)
+    overridden = _override_others(
+        session, actor, claim, claims, changes,
+        f"overridden by claim #{claim.id} ({claim_value(claim).display()}): {reason}",
+    )  # fmt: skip
     pending.status = "done"
     pending.payload = {**pending.payload, "claim": claim.id, "changes": changes}
     return Applied("fact_set", pending.id, changes, claim, overridden, draft)
@@ -447,27 +450,10 @@ def confirm(
                 after=claim_snapshot(claim),
                 reason=why,
             )
-            overridden: list[Claim] = []
-            for other in slot_claims(session, claim.slot_key):
-                if (
-                    other.id == claim.id
-                    or other.status not in ACTIVE_STATUSES
-                    or other.value_key == claim.value_key
-                ):
-                    continue
-                other_before = claim_snapshot(other)
-                changes.append(_change_status(session, other, "overridden"))
-                audit(
-                    session,
-                    actor,
-                    "override",
-                    "claim",
-                    str(other.id),
-                    before=other_before,
-                    after=claim_snapshot(other),
-                    reason=f"overridden by confirmed claim #{claim.id}: {why}",
-                )
-                overridden.append(other)
+            overridden = _override_others(
+                session, actor, claim, slot_claims(session, claim.slot_key), changes,
+                f"overridden by confirmed claim #{claim.id}: {why}",
+            )  # fmt: skip
             record = _journal(
                 session,
                 actor,
