@@ -21,15 +21,16 @@ from knowledge.schema import Audit, Claim, Evidence
 Key = tuple[str, ...]
 
 
+_VERSION = select(
+    select(func.max(Audit.id)).scalar_subquery(),
+    select(func.max(Claim.id)).scalar_subquery(),
+    select(func.max(Evidence.id)).scalar_subquery(),
+)
+
+
 def store_version(db: Database) -> tuple[int, int, int]:
-    with db.session() as session:
-        row = session.execute(
-            select(
-                select(func.max(Audit.id)).scalar_subquery(),
-                select(func.max(Claim.id)).scalar_subquery(),
-                select(func.max(Evidence.id)).scalar_subquery(),
-            )
-        ).one()
+    with db.engine.connect() as conn:  # a bare connection: this runs on every cached answer
+        row = conn.execute(_VERSION).one()
     return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
 

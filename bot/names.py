@@ -15,6 +15,7 @@ from knowledge.store import load_gazetteer
 from knowledge.values import normalise_name
 
 COMPANY_TYPES = ("company", "brand")
+_ALIAS_VERSION = select(func.max(EntityAlias.id))
 
 
 class NotFound(Exception):
@@ -43,8 +44,8 @@ class NameIndex:
     def _version(self) -> int:
         # aliases are only ever added, so the highest id tells whether the table changed (and is an
         # index lookup, unlike count(*))
-        with self.db.session() as session:
-            top = session.scalar(select(func.max(EntityAlias.id)))
+        with self.db.engine.connect() as conn:  # a bare connection: this runs on every command
+            top = conn.execute(_ALIAS_VERSION).scalar()
         return int(top or 0)
 
     def refresh(self) -> None:
