@@ -88,7 +88,8 @@ def fact_text(fact: Fact, with_as_of: bool = True) -> str:
     extra = qualifier_texts(fact)
     if extra:
         text += f" ({', '.join(extra)})"
-    if with_as_of and fact.as_of is not None:
+    # a time series' period already says when ("30,000 vehicles (2026-10)"): no "as of Oct 2026" too
+    if with_as_of and fact.as_of is not None and fact.as_of.iso() != str(fact.qualifiers.get("period", "")):
         text += f", as of {fact.as_of.human()}"
     return text
 
