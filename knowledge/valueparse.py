@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 
 from knowledge.dates import PartialDate
+from knowledge.units import CURRENCIES, SCALES
 from knowledge.values import DateValue, EntityRef, Quantity, Text, Value, clean_text
 from knowledge.vocabulary import PropertySpec
 
@@ -28,18 +29,6 @@ _MONTHS = {
     for name in names
 }  # fmt: skip
 
-_SCALES = {
-    "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6, "billion": 1e9, "bn": 1e9,
-    "b": 1e9, "trillion": 1e12, "tn": 1e12, "万": 1e4, "亿": 1e8,
-}  # fmt: skip
-
-# Currency words and symbols → ISO code.
-_CURRENCIES = {
-    "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "CNY", "renminbi": "CNY", "元": "CNY",
-    "usd": "USD", "us$": "USD", "$": "USD", "dollars": "USD", "dollar": "USD",
-    "eur": "EUR", "€": "EUR", "euro": "EUR", "euros": "EUR",
-    "hkd": "HKD", "hk$": "HKD", "gbp": "GBP", "£": "GBP", "jpy": "JPY",
-}  # fmt: skip
 
 # Unit words → canonical unit of the vocabulary.
 _UNIT_WORDS = {
@@ -125,8 +114,8 @@ def _number(text: str) -> float:
 
 def _unit_of(word: str) -> str | None:
     lowered = clean_text(word).lower()
-    if lowered in _CURRENCIES:
-        return _CURRENCIES[lowered]
+    if lowered in CURRENCIES:
+        return CURRENCIES[lowered]
     if lowered in _UNIT_WORDS:
         return _UNIT_WORDS[lowered]
     if word.strip().upper() in ("CNY", "USD", "EUR", "TOPS"):
@@ -145,16 +134,16 @@ def parse_quantity(spec: PropertySpec, text: str) -> Quantity:
     s1, s2 = match["s1"], match["s2"]
     upper: float | None = None
     if match["n2"]:
-        upper = _number(match["n2"]) * _SCALES[s2.lower()] if s2 else _number(match["n2"])
+        upper = _number(match["n2"]) * SCALES[s2.lower()] if s2 else _number(match["n2"])
         if s2 and not s1:
             s1 = s2
     if s1:
-        amount *= _SCALES[s1.lower()]
+        amount *= SCALES[s1.lower()]
     if upper is not None and s1 and not s2:
-        upper *= _SCALES[s1.lower()]
+        upper *= SCALES[s1.lower()]
     units: list[str] = []
     if match["cur"]:
-        units.append(_CURRENCIES[match["cur"].lower()])
+        units.append(CURRENCIES[match["cur"].lower()])
     tail = (match["unit"] or "").strip()
     if tail:
         unit = _unit_of(tail)
@@ -170,7 +159,7 @@ def parse_quantity(spec: PropertySpec, text: str) -> Quantity:
             raise ValueParseError(
                 f"{spec.label} is measured in {' or '.join(accepted)}, not {unit}. {expected(spec)}."
             )
-    elif spec.unit in _CURRENCIES.values():
+    elif spec.unit in CURRENCIES.values():
         # a bare amount of money is ambiguous: which currency?
         raise ValueParseError(f"“{text}” has no currency. {expected(spec)}.")
     else:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from knowledge.units import CURRENCIES, SCALES
+
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -24,16 +26,6 @@ _TENS = {
     "eighty": 80,
     "ninety": 90,
 }
-_SCALES = {
-    "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "mln": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
-}  # fmt: skip
-_CURRENCIES = {
-    "us$": "USD", "$": "USD", "usd": "USD", "dollars": "USD", "dollar": "USD", "us dollars": "USD",
-    "rmb": "CNY", "cny": "CNY", "yuan": "CNY", "¥": "CNY", "renminbi": "CNY",
-    "€": "EUR", "eur": "EUR", "euros": "EUR", "euro": "EUR",
-    "hk$": "HKD", "hkd": "HKD", "£": "GBP", "gbp": "GBP", "pounds": "GBP",
-}  # fmt: skip
 _APPROX = {
     "about", "around", "roughly", "approximately", "nearly", "almost", "some", "close to", "an estimated", "estimated", "more than", "over", "upwards of", "up to", "~", "approx.", "circa", "just under",
     "just over", "less than", "fewer than",
@@ -124,7 +116,7 @@ def _scale(word: str | None) -> float:
     if not word:
         return 1.0
     lowered = word.lower()
-    return _SCALES.get(lowered, 1.0)
+    return SCALES.get(lowered, 1.0)
 
 
 _QUICK = re.compile(
@@ -159,7 +151,7 @@ def find_numbers(text: str) -> list[Number]:
         currency = None
         cur = match["cur"] or match["cur2"]
         if cur:
-            currency = _CURRENCIES.get(cur.lower())
+            currency = CURRENCIES.get(cur.lower())
         approx_word = (match["approx"] or "").lower()
         start = match.start() if approx_word or match["cur"] or match["between"] else match.start("n1")
         if match["cur"] and not approx_word:
