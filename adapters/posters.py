@@ -54,7 +54,12 @@ def _construct(module_name: str, class_name: str, settings: Settings, **extra: A
 def build_posters(settings: Settings, db: Database | None = None) -> dict[str, Poster]:
     """``platform → poster`` for the console and every platform with credentials."""
     posters: dict[str, Poster] = {"console": ConsolePoster()}
-    if settings.slack_bot_token is not None:
+    if settings.slack_client_id and settings.slack_client_secret is not None and db is not None:
+        # installed in several workspaces: post as each workspace's own bot
+        slack = _construct("adapters.slack.poster", "InstalledSlackPosters", settings, db=db)
+        if slack is not None:
+            posters["slack"] = slack
+    elif settings.slack_bot_token is not None:
         slack = _construct("adapters.slack.poster", "SlackPoster", settings)
         if slack is not None:
             posters["slack"] = slack

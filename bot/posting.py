@@ -10,7 +10,7 @@ with message metadata).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 from bot.reply import Reply
 
@@ -36,6 +36,17 @@ class Poster(Protocol):
     async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
         """The id of a message already posted with this key, if the platform can tell."""
         ...
+
+
+async def poster_for_workspace(poster: Poster, workspace: str) -> Poster:
+    """The poster that posts as the bot installed in ``workspace`` where a platform has one bot per
+    workspace (Slack apps installed in several workspaces); otherwise ``poster`` itself.
+
+    A poster opts in with ``async def for_workspace(workspace) -> Poster``; it raises
+    ``ChannelUnavailable`` when the bot is not installed there any more.
+    """
+    choose = getattr(poster, "for_workspace", None)
+    return poster if choose is None else cast(Poster, await choose(workspace))
 
 
 @dataclass

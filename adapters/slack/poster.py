@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from adapters.slack.render import to_block_kit
 from bot.posting import ChannelUnavailable, PostResult, TransientPostError
 from bot.reply import Reply
 from bot.settings import Settings
+from knowledge.db import Database
 
 log = logging.getLogger("evbot.slack.poster")
 
@@ -174,3 +176,65 @@ class SlackPoster:
             raise TransientPostError(f"{method} in {where}: {code or exc}") from exc
         except (TimeoutError, aiohttp.ClientError, OSError) as exc:
             raise TransientPostError(f"{method} in {where}: {exc!r}") from exc
+
+
+class InstalledSlackPosters:
+    """Posts as the bot installed in each workspace (apps installed through ``/slack/install``).
+
+    The digest asks ``for_workspace(team_id)`` for each subscription and gets a ``SlackPoster``
+    holding that workspace's bot token, read from the installation store (one lookup per workspace,
+    then cached). A workspace with no installation falls back to ``SLACK_BOT_TOKEN`` when one is set;
+    otherwise its channels are unavailable, which pauses their subscriptions.
+    """
+
+    platform = "slack"
+
+    def __init__(self, settings: Settings, find_token: Callable[[str], str | None],
+                 fallback: SlackPoster | None = None) -> None:  # fmt: skip
+        self.settings = settings
+        self.find_token = find_token
+        self.fallback = fallback
+        self._by_team: dict[str, SlackPoster] = {}
+
+    @classmethod
+    def from_settings(cls, settings: Settings, db: Database) -> InstalledSlackPosters:
+        from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
+
+        if not settings.slack_client_id:
+            raise ValueError("InstalledSlackPosters needs SLACK_CLIENT_ID")
+        store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine, logger=log)
+        store.create_tables()
+
+        def find_token(team_id: str) -> str | None:
+            bot = store.find_bot(enterprise_id=None, team_id=team_id)
+            return bot.bot_token if bot is not None else None
+
+        fallback = SlackPoster.from_settings(settings) if settings.slack_bot_token is not None else None
+        return cls(settings, find_token, fallback)
+
+    async def for_workspace(self, workspace: str) -> SlackPoster:
+        poster = self._by_team.get(workspace)
+        if poster is not None:
+            return poster
+        token = await asyncio.to_thread(self.find_token, workspace)
+        if token:
+            from adapters.slack.runtime import web_client
+
+            poster = SlackPoster(web_client(self.settings, token))
+        elif self.fallback is not None:
+            poster = self.fallback
+        else:
+            raise ChannelUnavailable(f"evbot is not installed in Slack workspace {workspace}")
+        self._by_team[workspace] = poster
+        return poster
+
+    def _default(self) -> SlackPoster:
+        if self.fallback is None:
+            raise ChannelUnavailable("no Slack workspace given and no SLACK_BOT_TOKEN to post with")
+        return self.fallback
+
+    async def post(self, channel: str, reply: Reply, idempotency_key: str) -> PostResult:
+        return await self._default().post(channel, reply, idempotency_key)
+
+    async def find_posted(self, channel: str, idempotency_key: str) -> str | None:
+        return await self._default().find_posted(channel, idempotency_key)

@@ -37,7 +37,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bot.digest.content import Digest, Scope, Snapshot, compose
 from bot.digest.timing import Occurrence, as_utc
-from bot.posting import ChannelUnavailable, Poster, PostResult, TransientPostError
+from bot.posting import ChannelUnavailable, Poster, PostResult, TransientPostError, poster_for_workspace
 from bot.reply import Reply
 from knowledge.db import Database
 from knowledge.schema import DigestDelivery, Subscription
@@ -239,6 +239,7 @@ class Deliverer:
             return "busy"
         fault_point("after_claim")
         try:
+            poster = await poster_for_workspace(poster, due.workspace)
             return await self._deliver_claimed(poster, due, claimed, snapshot)
         except ChannelUnavailable as exc:
             reason = f"channel unavailable: {exc}"
