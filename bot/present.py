@@ -65,7 +65,7 @@ _SLUG = re.compile(r"[a-z]+(?:-[a-z]+)+")
 _QUALIFIER_PREFIX = {"formerly": "formerly ", "market": "in ", "region": "", "trim": "", "investor": "from "}
 
 
-def qualifier_texts(fact: Fact) -> list[str]:
+def qualifier_texts(fact: Fact, in_item: bool = False) -> list[str]:
     """The qualifiers worth showing beside a value: period first, never one that repeats the value
     or names the item a detail belongs to (that item is already the heading)."""
     if not fact.qualifiers:
@@ -75,7 +75,11 @@ def qualifier_texts(fact: Fact) -> list[str]:
     texts: list[str] = []
     for name, raw in sorted(fact.qualifiers.items(), key=lambda kv: kv[0] != "period"):
         value = str(raw)
-        if not value or (spec.item_of and name == spec.item_key) or normalise_name(value) == value_norm:
+        if (
+            not value
+            or (in_item and spec.item_of and name == spec.item_key)
+            or normalise_name(value) == value_norm
+        ):
             continue
         if _SLUG.fullmatch(value):  # a key like "north-america" reads as "North America"
             value = value.replace("-", " ").title()
@@ -83,9 +87,11 @@ def qualifier_texts(fact: Fact) -> list[str]:
     return texts
 
 
-def fact_text(fact: Fact, with_as_of: bool = True) -> str:
+def fact_text(fact: Fact, with_as_of: bool = True, in_item: bool = False) -> str:
+    """A value with its qualifiers and as-of date. ``in_item``: shown inside the item it describes
+    (the Munich site's opening date), so the item's name is not repeated."""
     text = fact.value.display()
-    extra = qualifier_texts(fact)
+    extra = qualifier_texts(fact, in_item)
     if extra:
         text += f" ({', '.join(extra)})"
     # a time series' period already says when ("30,000 vehicles (2026-10)"): no "as of Oct 2026" too
@@ -102,7 +108,7 @@ def _conflict_items(fact: Fact, book: CitationBook) -> list[Item]:
 
 
 def _detail_text(spec: PropertySpec, facts: list[Fact]) -> str:
-    values = ", ".join(fact_text(f) for f in facts)
+    values = ", ".join(fact_text(f, in_item=True) for f in facts)
     if not spec.detail_label:
         return values
     # a date reads "since 2018"; anything else gets a label and colon: "focus: chassis, ..."

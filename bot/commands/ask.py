@@ -91,7 +91,8 @@ class Question:
 
 def find_entities(question: str, gazetteer: Gazetteer) -> list[str]:
     """Entities named in the question: the longest alias match wins; short aliases only in capitals."""
-    words = re.findall(r"[^\W_][\w&.'-]*", question)
+    # possessives name the owner: "Li Auto's CEO" is about Li Auto
+    words = [re.sub(r"['’]s$", "", word) for word in re.findall(r"[^\W_][\w&.'’-]*", question)]
     names = gazetteer.names()
     found: list[str] = []
     i = 0

@@ -123,3 +123,11 @@ def test_answers_are_reused_until_the_store_changes(core: Core) -> None:
         audit(session, "test", "note", "store", None)
     again = ask(core, "/ev compare xpeng li-auto")
     assert again is not first and again == first
+
+
+def test_questions_with_possessives_are_answered_from_claims_with_the_item_named(core: Core) -> None:
+    ceo = ask(core, "/ev ask who is Li Auto’s CEO?")
+    assert ceo.kind == "answer" and "Li Xiang" in ceo.fallback_text() and ceo.citations
+    assert "No stored fact answers" not in ceo.fallback_text()
+    params = ask(core, "/ev ask how many parameters does xpeng's cloud model have?").fallback_text()
+    assert "72 billion parameters (Cloud Foundation Model)" in params
