@@ -90,6 +90,19 @@ class Core:
                 ephemeral=True,
             )
 
+    def check(self, request: CommandRequest, permission: str) -> Refused | None:
+        """Whether the request's principal holds ``permission``, by the same policy as commands.
+
+        Adapters use it to refuse early in the platform's own words; a refusal is recorded here
+        just as one from ``handle`` is."""
+        context = Context(request, self.db, self.settings, self.names, self.clock)
+        try:
+            context.require(permission)
+        except Refused as exc:
+            self._record_refusal(request, exc)
+            return exc
+        return None
+
     @staticmethod
     def _check_arity(spec: CommandSpec, args: list[str]) -> None:
         if len(args) < spec.min_args:

@@ -18,6 +18,8 @@ from bot.grammar import quote_arg
 # Commands that change the knowledge base or the bot: checked on Discord before they run
 # (default permissions do not apply to subcommands), and again by the core's policy.
 ADMIN_COMMANDS = frozenset({"fact", "admin", "ingest", "review", "entity", "alias"})
+# Subcommands of those that anyone may run (reading the audit trail is open to everyone).
+OPEN_SUBCOMMANDS = frozenset({("fact", "history")})
 # Commands that may take a while: acknowledged at once (deferred), answered by a follow-up.
 DEFER_ALWAYS = frozenset({"compare", "brief", "search", "ask", "digest", "ingest", "review"})
 
@@ -42,10 +44,20 @@ def line(name: str, *args: str | None, raw: str | None = None) -> str:
     return " ".join(parts)
 
 
+def _words(text: str) -> list[str]:
+    return text.replace("/ev", " ", 1).split() if text.lstrip().startswith("/ev") else text.split()
+
+
 def command_name(text: str) -> str:
     """The first word of a command line (``fact set x`` → ``fact``), lower-cased."""
-    words = text.replace("/ev", " ", 1).split() if text.lstrip().startswith("/ev") else text.split()
+    words = _words(text)
     return words[0].lower() if words else "help"
+
+
+def needs_admin(text: str) -> bool:
+    """Whether a command line changes the knowledge base (checked before the core runs it)."""
+    words = [w.lower() for w in _words(text)[:2]]
+    return bool(words) and words[0] in ADMIN_COMMANDS and tuple(words) not in OPEN_SUBCOMMANDS
 
 
 AutocompleteFn = Callable[[discord.Interaction, str], Awaitable[list[app_commands.Choice[str]]]]

@@ -19,13 +19,13 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
-from sqlalchemy import select
 
 from adapters.discord.commands import (
     ADMIN_COMMANDS,
     DEFER_ALWAYS,
     build_ev_group,
     command_name,
+    needs_admin,
     principal_for,
 )
 from adapters.discord.render import ACTION_KEY_LEN, ACTION_PREFIX, clip, to_discord
@@ -37,7 +37,6 @@ from bot.core import Core
 from bot.policy import CHANNEL_MANAGER, PLATFORM_ADMIN
 from bot.reply import Reply, Section
 from bot.settings import Settings
-from knowledge.schema import Admin
 
 log = logging.getLogger("evbot.discord")
 
@@ -206,16 +205,11 @@ class DiscordBot:
             display_name=interaction.user.display_name,
         )
 
-    def _stored_admins(self) -> frozenset[str]:
-        with self.core.db.session() as session:
-            return frozenset(session.scalars(select(Admin.principal)))
-
     async def admin_refusal(self, request: CommandRequest, name: str) -> Reply | None:
-        """An early, clear refusal for admin commands (the core's policy checks again)."""
-        # the core's settings decide, as its policy check will
-        if PLATFORM_ADMIN in request.roles or request.principal in self.core.settings.admin_principals:
-            return None
-        if request.principal in await asyncio.to_thread(self._stored_admins):
+        """An early refusal for admin commands, in Discord's terms; the core's policy decides and
+        records it (and checks again when the command runs)."""
+        refused = await asyncio.to_thread(self.core.check, request, "admin")
+        if refused is None:
             return None
         ways = ["the Manage Server permission"]
         if self.settings.discord_admin_role:
@@ -234,7 +228,7 @@ class DiscordBot:
         name = command_name(text)
         request = self.request_for(interaction, text)
         log.info("discord %s: %s", request.principal, text[:200])
-        if name in ADMIN_COMMANDS:
+        if needs_admin(text):
             refusal = await self.admin_refusal(request, name)
             if refusal is not None:
                 await self.answer(interaction, refusal, deferred=None)

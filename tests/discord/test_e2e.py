@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from adapters.discord.render import ACTION_PREFIX
 from adapters.discord.runtime import serve
@@ -17,6 +18,7 @@ from bot.core import Core
 from bot.policy import PLATFORM_ADMIN
 from bot.reply import Action, Reply, Section
 from bot.settings import Settings
+from knowledge.schema import Audit
 from tests.discord.fake import GUILD_ID, MANAGE_GUILD, FakeDiscord, button, slash
 
 
@@ -106,7 +108,7 @@ def fact_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, li
 
 
 async def test_fact_set_is_refused_to_a_non_admin_privately(
-    running: FakeDiscord, fact_handler: list[Any]
+    running: FakeDiscord, fact_handler: list[Any], core: Core
 ) -> None:
     fake = running
     event = slash(["fact", "set"], {"company": "xpeng", "property": "ceo", "value": "Someone @everyone"})
@@ -118,6 +120,11 @@ async def test_fact_set_is_refused_to_a_non_admin_privately(
     assert embed["title"] == "Admins only"
     assert "Manage Server" in embed["description"]
     assert fact_handler == []  # the core never ran it
+    with core.db.session() as session:  # but the refusal is on the record
+        refusals = session.scalars(select(Audit).where(Audit.action == "refused")).all()
+    assert [(r.actor, r.after["permission"]) for r in refusals] == [
+        (f"discord:{GUILD_ID}:{event['member']['user']['id']}", "admin")
+    ]
 
 
 async def test_fact_set_by_an_admin_reaches_the_core_and_its_button_confirms(
