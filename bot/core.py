@@ -52,14 +52,14 @@ class Core:
             if spec is None:
                 raise UsageError(self._unknown_command(parsed.name))
             self._check_arity(spec, parsed.args)
-            self.names.refresh()
+            version = store_version(self.db)  # one query: the alias index's and the answers' freshness
+            self.names.refresh(version.alias)
             context = Context(request, self.db, self.settings, self.names, self.clock)
             if spec.permission:
                 context.require(spec.permission)
             if not spec.cacheable:
                 return spec.handler(context, parsed.args)
-            key = (spec.name, *(normalise_name(arg) or arg for arg in parsed.args))
-            version = store_version(self.db)
+            key = _answer_key(spec, parsed.args)
             cached = self.answers.get(key, version)
             if cached is not None:
                 return cached
@@ -89,6 +89,18 @@ class Core:
                 ],
                 ephemeral=True,
             )
+
+    def cached_answer(self, request: CommandRequest) -> Reply | None:
+        """The answer to a repeated read-only question, if the store has not changed since; else
+        None (then ``handle`` it). Cheap enough for an adapter to call on its event loop."""
+        try:
+            parsed = parse(request.text)
+        except UsageError:
+            return None
+        spec = REGISTRY.get(parsed.name)
+        if spec is None or not spec.cacheable or spec.permission:
+            return None
+        return self.answers.get(_answer_key(spec, parsed.args), store_version(self.db))
 
     def check(self, request: CommandRequest, permission: str) -> Refused | None:
         """Whether the request's principal holds ``permission``, by the same policy as commands.
@@ -132,6 +144,10 @@ class Core:
         except Exception:  # the refusal itself must still reach the user
             log.exception("could not record a refusal for %s", request.principal)
         log.info("refused %s: %s", request.principal, exc.permission)
+
+
+def _answer_key(spec: CommandSpec, args: list[str]) -> tuple[str, ...]:
+    return (spec.name, *(normalise_name(arg) or arg for arg in args))
 
 
 def usage_reply(exc: UsageError) -> Reply:

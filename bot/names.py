@@ -48,12 +48,13 @@ class NameIndex:
             top = conn.execute(_ALIAS_VERSION).scalar()
         return int(top or 0)
 
-    def refresh(self) -> None:
-        """Reload if any process added an alias since the last load (one indexed query).
+    def refresh(self, version: int | None = None) -> None:
+        """Reload if any process added an alias since the last load. ``version`` is the highest
+        alias id when the caller has just read it; otherwise one indexed query reads it.
 
         The core calls this once per command, so a command sees one consistent alias table."""
         current = self._snapshot
-        if current is None or current.version != self._version():
+        if current is None or current.version != (self._version() if version is None else version):
             self._load()
 
     def snapshot(self) -> _Snapshot:

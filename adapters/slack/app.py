@@ -150,6 +150,10 @@ class SlackHandlers:
         request = await self._request(
             client, line, team_id, user_id, body.get("channel_id"), body.get("user_name")
         )
+        cached = self.core.cached_answer(request)  # a repeated question: no trip to a worker thread
+        if cached is not None:
+            await ack(**message(cached, private))
+            return
         task = asyncio.ensure_future(self.run(request))
         done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
         if done:

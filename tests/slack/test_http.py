@@ -209,6 +209,7 @@ async def test_workspace_admin_lookup_is_optional(
     seen: list[Any] = []
     original = handlers.core.handle
     monkeypatch.setattr(handlers.core, "handle", lambda r: (seen.append(r), original(r))[1])
+    monkeypatch.setattr(handlers.core, "cached_answer", lambda r: None)  # every request reaches handle
     body = slash_body("compare xpeng li-auto", fake_slack.hook_url())
     await post(http, runtime, body, sign(SECRET, body))
     assert "users.info" not in fake_slack.calls
@@ -224,3 +225,22 @@ async def test_workspace_admin_lookup_is_optional(
 async def test_health_endpoint(runtime: SlackRuntime, http: aiohttp.ClientSession) -> None:
     async with http.get(f"http://127.0.0.1:{runtime.port}/healthz") as response:
         assert response.status == 200
+
+
+async def test_a_repeated_question_is_answered_from_the_cache_until_the_store_changes(
+    runtime: SlackRuntime, http: aiohttp.ClientSession, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    handlers = runtime.app.evbot_handlers  # type: ignore[attr-defined]
+    handled: list[Any] = []
+    original = handlers.core.handle
+    monkeypatch.setattr(handlers.core, "handle", lambda r: (handled.append(r), original(r))[1])
+    body = slash_body("compare xpeng li-auto", fake_slack.hook_url())
+    first = await post(http, runtime, body, sign(SECRET, body))
+    second = await post(http, runtime, body, sign(SECRET, body))
+    assert first[0] == second[0] == 200 and first[1] == second[1] and len(handled) == 1
+    from knowledge.store import audit
+
+    with handlers.core.db.transaction() as session:  # any recorded change: answered afresh
+        audit(session, "test", "note", "store", None)
+    await post(http, runtime, body, sign(SECRET, body))
+    assert len(handled) == 2
