@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
+from functools import lru_cache
 
 PREFIXES = ("/ev", "ev")
 _INNER_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
@@ -45,8 +46,14 @@ def tokenize(text: str) -> list[str]:
     return tokens
 
 
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    # the same line is parsed by an adapter (to decide whether to defer) and by the core
+    return tuple(tokenize(text))
+
+
 def parse(text: str) -> ParsedCommand:
-    tokens = tokenize(text)
+    tokens = list(_tokens(text))
     if not tokens:
         return ParsedCommand("help", [], text)
     return ParsedCommand(tokens[0].lower(), tokens[1:], text)
