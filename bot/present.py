@@ -107,8 +107,9 @@ def _conflict_items(fact: Fact, book: CitationBook) -> list[Item]:
     ]
 
 
-def _detail_text(spec: PropertySpec, facts: list[Fact]) -> str:
-    values = ", ".join(fact_text(f, in_item=True) for f in facts)
+def _detail_text(spec: PropertySpec, facts: list[Fact], item_as_of: PartialDate | None = None) -> str:
+    # a detail dated like its item ("Hefei, as of 20 Nov") does not repeat the date
+    values = ", ".join(fact_text(f, with_as_of=f.as_of != item_as_of, in_item=True) for f in facts)
     if not spec.detail_label:
         return values
     # a date reads "since 2018"; anything else gets a label and colon: "focus: chassis, ..."
@@ -199,7 +200,7 @@ def _entries(
 def _head_item(fact: Fact, parts: dict[str, list[Fact]], book: CitationBook) -> Item:
     cited = [fact, *(f for group in parts.values() for f in group)]
     text = fact_text(fact)
-    detail_texts = [_detail_text(PROPERTIES[p], fs) for p, fs in parts.items()]
+    detail_texts = [_detail_text(PROPERTIES[p], fs, fact.as_of) for p, fs in parts.items()]
     if detail_texts:
         text += f" ({'; '.join(detail_texts)})"
     conflicts = _conflict_items(fact, book)
