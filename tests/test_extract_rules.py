@@ -246,3 +246,18 @@ def test_throughput(gazetteer: Gazetteer) -> None:
         extractor.extract(doc, gazetteer)
     per_second = runs / (time.process_time() - started)
     assert per_second >= 30  # the target is >=100/s; leave head-room for slow CI machines
+
+
+def test_stake_wordings(gazetteer: Gazetteer) -> None:
+    ex = _text(
+        gazetteer, "Volkswagen bought a stake of about 4.99% in Xpeng for roughly $700 million in 2023."
+    )
+    assert [(c.value, c.qualifiers["investor"]) for c in _find(ex, "xpeng", "stake")] == [
+        (Quantity(4.99, "percent"), "volkswagen")
+    ]
+    ex = _text(gazetteer, "Stellantis bought about 21% of Leapmotor in late 2023.")
+    assert [c.value.display() for c in _find(ex, "leapmotor", "investor")] == ["Stellantis"]
+    # an owner that is only a description is not guessed, and the target never owns itself
+    ex = _text(gazetteer, "The European group bought about 21% of Leapmotor in late 2023.")
+    assert not _find(ex, "leapmotor", "stake")
+    assert not _find(ex, "leapmotor", "investor")

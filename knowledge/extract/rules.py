@@ -267,8 +267,11 @@ _INVESTORS = re.compile(
     r"from\s+investors\s+including|from)\s+(?P<list>[^.;]+)"
 )
 _STAKE = re.compile(
-    r"\b(?:acquire[sd]?|take[sn]?|took|hold(?:s|ing)?|bought|buy(?:s|ing)?|own(?:s|ing)?)\s+(?:a\s+)?(?:about\s+|roughly\s+|around\s+)?"
-    r"(?P<pct>\d+(?:\.\d+)?)\s?(?:%|percent)\s+stake\s+in\s+"
+    r"\b(?:acquire[sd]?|take[sn]?|took|hold(?:s|ing)?|bought|buy(?:s|ing)?|own(?:s|ing)?)\s+"
+    r"(?:(?:a\s+)?(?:about\s+|roughly\s+|around\s+|nearly\s+|almost\s+)?"
+    r"(?P<pct>\d+(?:\.\d+)?)\s?(?:%|percent)\s+(?:stake\s+in|of)"
+    r"|(?:a|an\s+equity)\s+stake\s+of\s+(?:about\s+|roughly\s+|around\s+|nearly\s+|almost\s+)?"
+    r"(?P<pct2>\d+(?:\.\d+)?)\s?(?:%|percent)\s+in)\s+"
 )
 
 _PRICE = re.compile(
@@ -589,7 +592,7 @@ class _Run:
         if s.numbers:
             if _SALES_QUICK.search(lower) or "brand" in lower or "marque" in lower or "%" in lower:
                 self._deliveries(s)
-            if "stake" in lower or any(n.currency for n in s.numbers):
+            if "stake" in lower or "%" in lower or any(n.currency for n in s.numbers):
                 self._funding(s)
         if any(n.currency for n in s.numbers) or _LAUNCH_QUICK.search(lower):
             self._prices_and_launches(s)
@@ -1384,16 +1387,20 @@ class _Run:
         text = s.text
         for match in _STAKE.finditer(text):
             target = next((m for m in s.subjects if m.start == match.end()), None)
-            owners, owner_conf = self._subjects_at(s, match.start())
-            if target is None or not owners:
+            if target is None:
                 continue
+            owners, owner_conf = self._subjects_at(s, match.start(), exclude=[target.entity_id])
+            # the owner must be named in this sentence before the verb: "Volkswagen bought ..."
+            named = {m.entity_id for m in s.subjects if m.end <= match.start()}
+            owners = [o for o in owners if o in named]
+            if not owners:
+                continue
+            pct = float(match["pct"] or match["pct2"])
             for owner in owners:
                 name = self.gaz.display_name(owner)
                 quals = {"investor": slug(name)}
                 self._claim(s, target.entity_id, "investor", Text(name), owner_conf, quals)
-                self._claim(
-                    s, target.entity_id, "stake", Quantity(float(match["pct"]), "percent"), owner_conf, quals
-                )
+                self._claim(s, target.entity_id, "stake", Quantity(pct, "percent"), owner_conf, quals)
         verb = _FUNDING.search(text)
         if not verb or not _FUNDING_NOUN.search(text):
             return
