@@ -261,3 +261,13 @@ def test_stake_wordings(gazetteer: Gazetteer) -> None:
     ex = _text(gazetteer, "The European group bought about 21% of Leapmotor in late 2023.")
     assert not _find(ex, "leapmotor", "stake")
     assert not _find(ex, "leapmotor", "investor")
+
+
+def test_handed_over_is_an_exact_count(gazetteer: Gazetteer) -> None:
+    body = "Xpeng handed over 42,013 vehicles in October, a rise of 76% from a year earlier."
+    ex = _text(gazetteer, body, PartialDate(2025, 11, 3))
+    assert [(c.value, c.qualifiers["period"]) for c in _find(ex, "xpeng", "deliveries")] == [
+        (Quantity(42013, "vehicles"), "2025-10")
+    ]
+    ex = _text(gazetteer, "Xpeng delivered over 42,013 vehicles in October.", PartialDate(2025, 11, 3))
+    assert [c.value for c in _find(ex, "xpeng", "deliveries")] == [Quantity(42013, "vehicles", None, True)]

@@ -42,7 +42,9 @@ _SCALE = r"(?:[ -]?(?:hundred|thousand|million|billion|trillion|mln|mn|bn|tn)\b|
 _CUR_PRE = r"(?:US\$|HK\$|\$|€|£|¥|RMB|CNY|USD|EUR|HKD)"
 _CUR_SUF = r"(?:yuan|RMB|CNY|USD|EUR|euros?|(?:US )?dollars|renminbi)"
 _APPROX_RE = (
-    r"(?:about|around|roughly|approximately|nearly|almost|some|close to|an estimated|estimated|more than|over"
+    # "handed over 42,013 vehicles" is an exact count: "over" there belongs to the verb
+    r"(?:about|around|roughly|approximately|nearly|almost|some|close to|an estimated|estimated|more than"
+    r"|(?<!handed )(?<!hands )(?<!hand )(?<!handing )over"
     r"|upwards of|up to|approx\.|circa|just under|just over|less than|fewer than|~)"
 )
 
