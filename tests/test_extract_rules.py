@@ -271,3 +271,21 @@ def test_handed_over_is_an_exact_count(gazetteer: Gazetteer) -> None:
     ]
     ex = _text(gazetteer, "Xpeng delivered over 42,013 vehicles in October.", PartialDate(2025, 11, 3))
     assert [c.value for c in _find(ex, "xpeng", "deliveries")] == [Quantity(42013, "vehicles", None, True)]
+
+
+def test_delivery_floors_and_peaks(gazetteer: Gazetteer) -> None:
+    ex = _text(gazetteer, "Nio's deliveries exceeded 34,000 in September.", PartialDate(2025, 10, 1))
+    assert [(c.value, c.qualifiers["period"]) for c in _find(ex, "nio", "deliveries")] == [
+        (Quantity(34000, "vehicles", None, True), "2025-09")
+    ]
+    ex = _text(
+        gazetteer, "GAC Aion's sales peaked at about 480,000 vehicles in 2023.", PartialDate(2025, 10, 1)
+    )
+    assert [(c.value, c.qualifiers["period"]) for c in _find(ex, "gac-aion", "deliveries")] == [
+        (Quantity(480000, "vehicles", None, True), "2023")
+    ]
+    body = "Its cumulative sales of Aito vehicles passed 900,000 units in the autumn."
+    ex = _text(gazetteer, body, PartialDate(2025, 10, 1))
+    assert [c.value for c in _find(ex, "aito", "cumulative_deliveries")] == [
+        Quantity(900000, "vehicles", None, True)
+    ]

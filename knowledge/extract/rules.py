@@ -209,7 +209,8 @@ _DELIVERED = re.compile(
 _DELIVERIES_VERB = re.compile(
     r"\b(?:deliveries|sales|shipments)\b(?:\s+\w+){0,4}?\s+(?:reached|rose\s+to|totaled|totalled|hit|came\s+in\s+at|"
     r"were|was|climbed\s+to|fell\s+to|jumped\s+to|grew\s+to|surged\s+to|increased\s+to|dropped\s+to|stood\s+at|"
-    r"of)\s+(?:a\s+record\s+(?:of\s+)?)?(?=\S*\d)"
+    r"peaked\s+at|(?P<floor>exceeded|passed|topped|surpassed)|"
+    r"of)\s+(?:a\s+record\s+(?:of\s+)?)?(?=(?:about\s|around\s|roughly\s|nearly\s|approximately\s)?\S*\d)"
 )
 _VEHICLE_UNIT = re.compile(r"^\s*(?:[\w-]+\s+){0,2}?(?:vehicles|cars|units|EVs|NEVs)\b")
 _YTD = re.compile(
@@ -1287,9 +1288,10 @@ class _Run:
     def _deliveries(self, s: _Sentence) -> None:
         text = s.text
         numbers = [n for n in s.numbers if not n.percent and not n.currency and not n.is_year]
-        triggers = [m.end() for m in _DELIVERED.finditer(text)] + [
-            m.end() for m in _DELIVERIES_VERB.finditer(text)
-        ]
+        verbs = list(_DELIVERIES_VERB.finditer(text))
+        triggers = [m.end() for m in _DELIVERED.finditer(text)] + [m.end() for m in verbs]
+        # "deliveries exceeded 40,000": the figure is a floor, shown as approximate
+        floors = {m.end() for m in verbs if m["floor"]}
         target_triggers = [m.end() for m in _TARGET_OF.finditer(text)]
         period_date = next((d for d in s.dates if d.kind != "year" or "in " + d.period in text), None)
         published = self.doc.published
@@ -1316,6 +1318,8 @@ class _Run:
                 continue  # sales in one market, not the company total
             subjects, confidence = self._subjects_at(s, trigger)
             value = self._quantity(number, "vehicles")
+            if trigger in floors:
+                value = Quantity(value.amount, value.unit, value.upper, True)
             after = next((d for d in s.dates if d.start >= number.end), None)
             date = after or period_date
             as_of: PartialDate | None
