@@ -289,3 +289,11 @@ def test_delivery_floors_and_peaks(gazetteer: Gazetteer) -> None:
     assert [c.value for c in _find(ex, "aito", "cumulative_deliveries")] == [
         Quantity(900000, "vehicles", None, True)
     ]
+
+
+def test_founded_as_separate_company(gazetteer: Gazetteer) -> None:
+    body = "GAC Aion was set up as a separate company in 2017 and is headquartered in Guangzhou."
+    ex = _text(gazetteer, body)
+    assert [c.value for c in _find(ex, "gac-aion", "founded")] == [DateValue(PartialDate(2017))]
+    ex = _text(gazetteer, "GAC Aion set up a battery plant in 2017.")
+    assert not _find(ex, "gac-aion", "founded")

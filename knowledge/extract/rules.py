@@ -408,7 +408,11 @@ _HQ_NOUN = re.compile(
     r"(?:-based)?\s+(?:(?:electric|EV|car|auto|chip|battery|tech|technology|software|robotaxi|state-owned|private)\s+)?"
     r"(?:automaker|carmaker|company|firm|group|startup|start-up|developer|maker|manufacturer|EV maker|supplier|rival|competitor|peer)\b"
 )
-_FOUNDED = re.compile(r"\b(?:founded|established)\s+in\s+$")
+_FOUNDED = re.compile(
+    r"\b(?:founded|established"
+    r"|(?:set\s+up|spun\s+off|incorporated)\s+as\s+an?\s+(?:separate|independent|standalone|stand-alone)\s+"
+    r"(?:company|business|entity))\s+in\s+$"
+)
 _HQ = re.compile(r"\b(?:headquartered|based)\s+in\s+$")
 
 _ORG_CUE = re.compile(
