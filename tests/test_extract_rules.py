@@ -297,3 +297,9 @@ def test_founded_as_separate_company(gazetteer: Gazetteer) -> None:
     assert [c.value for c in _find(ex, "gac-aion", "founded")] == [DateValue(PartialDate(2017))]
     ex = _text(gazetteer, "GAC Aion set up a battery plant in 2017.")
     assert not _find(ex, "gac-aion", "founded")
+
+
+def test_market_list_with_dates(gazetteer: Gazetteer) -> None:
+    ex = _text(gazetteer, "Zeekr entered Thailand in 2023 and Malaysia in 2024.", PartialDate(2025, 6, 1))
+    entries = {c.qualifiers["market"]: c.value for c in _find(ex, "zeekr", "market_entry_date")}
+    assert entries == {"thailand": DateValue(PartialDate(2023)), "malaysia": DateValue(PartialDate(2024))}

@@ -408,6 +408,11 @@ _HQ_NOUN = re.compile(
     r"(?:-based)?\s+(?:(?:electric|EV|car|auto|chip|battery|tech|technology|software|robotaxi|state-owned|private)\s+)?"
     r"(?:automaker|carmaker|company|firm|group|startup|start-up|developer|maker|manufacturer|EV maker|supplier|rival|competitor|peer)\b"
 )
+# "entered Thailand in 2023 and Malaysia in 2024": each market keeps its own date
+_DATED_LIST_GAP = re.compile(
+    r"\s+(?:in|from|since)\s+(?:(?:early|mid|late)[- ])?(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d"
+    r"\s*(?:,|,?\s*and|,?\s*then)\s*(?:the\s+)?"
+)
 _FOUNDED = re.compile(
     r"\b(?:founded|established"
     r"|(?:set\s+up|spun\s+off|incorporated)\s+as\s+an?\s+(?:separate|independent|standalone|stand-alone)\s+"
@@ -978,7 +983,9 @@ class _Run:
                 markets.append(place)
                 for extra in s.places[index + 1 :]:
                     gap = text[markets[-1].end : extra.start]
-                    if re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", gap):
+                    if re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", gap) or _DATED_LIST_GAP.fullmatch(
+                        gap
+                    ):
                         markets.append(extra)
                     else:
                         break
