@@ -303,3 +303,14 @@ def test_market_list_with_dates(gazetteer: Gazetteer) -> None:
     ex = _text(gazetteer, "Zeekr entered Thailand in 2023 and Malaysia in 2024.", PartialDate(2025, 6, 1))
     entries = {c.qualifiers["market"]: c.value for c in _find(ex, "zeekr", "market_entry_date")}
     assert entries == {"thailand": DateValue(PartialDate(2023)), "malaysia": DateValue(PartialDate(2024))}
+
+
+def test_model_launched_in_markets(gazetteer: Gazetteer) -> None:
+    body = "Zeekr has launched its 7X sport utility vehicle in Malaysia and Singapore, widening its push."
+    ex = _text(gazetteer, body, PartialDate(2025, 6, 1))
+    assert {c.qualifiers["market"] for c in _find(ex, "zeekr", "overseas_market")} == {
+        "malaysia",
+        "singapore",
+    }
+    ex = _text(gazetteer, "BYD launched its Seal at the Paris show in France.", PartialDate(2025, 6, 1))
+    assert not _find(ex, "byd", "overseas_market")

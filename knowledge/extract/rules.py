@@ -102,13 +102,15 @@ _MARKET_CUE = re.compile(
     r"launched in|launch in|launches in|debuted in|rollouts? in|arrived in|went on sale in|on sale in|"
     r"started deliveries in|began deliveries in|begins deliveries in|markets? like|foray into|expansion into|"
     r"landed in|sells?\s+(?:(?:cars|vehicles|EVs|models)\s+)?in|selling\s+(?:cars|vehicles|EVs)\s+in|"
-    r"(?:added|adds)\s+(?:\w+\s+){0,2}?)\s+(?:the\s+)?$"
+    r"(?:added|adds)\s+(?:\w+\s+){0,2}?|(?:launched|launches|introduced)\s+its\s+(?:[\w-]+\s+){1,4}?in)"
+    r"\s+(?:the\s+)?$"
 )
 _ENTRY_CUE = re.compile(
     r"\b(?:entered|entry into|expanded into|launched in|debuted in|foray into|landed in)\b"
 )
 _MARKET_CONTEXT = re.compile(
-    r"\b(?:sells?\s+(?:(?:cars|vehicles|EVs|models)\s+)?in|selling\s+(?:cars|vehicles|EVs)\s+in|markets?|overseas|international|export|abroad|global expansion|entered|entry)\b"
+    r"\b(?:sells?\s+(?:(?:cars|vehicles|EVs|models)\s+)?in|selling\s+(?:cars|vehicles|EVs)\s+in|markets?|overseas|international|export|abroad|global expansion|entered|entry|"
+    r"(?:launched|launches|introduced)\s+its\s+(?:[\w-]+\s+){1,4}?in)\b"
 )
 
 _PARAMS_UNIT = re.compile(r"^(?:\s*|-)(?:parameters?|params)\b")
