@@ -314,3 +314,12 @@ def test_model_launched_in_markets(gazetteer: Gazetteer) -> None:
     }
     ex = _text(gazetteer, "BYD launched its Seal at the Paris show in France.", PartialDate(2025, 6, 1))
     assert not _find(ex, "byd", "overseas_market")
+
+
+def test_market_entry_last_year_shared_by_list(gazetteer: Gazetteer) -> None:
+    body = "Pony.ai entered Qatar and Saudi Arabia last year through partnerships."
+    ex = _text(gazetteer, body, PartialDate(2025, 10, 1))
+    entries = {c.qualifiers["market"]: c.value for c in _find(ex, "pony-ai", "market_entry_date")}
+    assert entries == {"qatar": DateValue(PartialDate(2024)), "saudi-arabia": DateValue(PartialDate(2024))}
+    ex = _text(gazetteer, "Xpeng entered Saudi Arabia last month.", PartialDate(2025, 11, 3))
+    assert [c.value for c in _find(ex, "xpeng", "market_entry_date")] == [DateValue(PartialDate(2025, 10))]

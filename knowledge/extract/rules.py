@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from knowledge.dates import PartialDate
 from knowledge.extract.base import ArticleDoc, ClaimDraft, DevelopmentDraft, Extraction, UnknownOrg
@@ -410,6 +411,7 @@ _HQ_NOUN = re.compile(
     r"(?:-based)?\s+(?:(?:electric|EV|car|auto|chip|battery|tech|technology|software|robotaxi|state-owned|private)\s+)?"
     r"(?:automaker|carmaker|company|firm|group|startup|start-up|developer|maker|manufacturer|EV maker|supplier|rival|competitor|peer)\b"
 )
+_BARE_RELATIVE = re.compile(r"last\s+(?:year|month)\b", re.I)
 # "entered Thailand in 2023 and Malaysia in 2024": each market keeps its own date
 _DATED_LIST_GAP = re.compile(
     r"\s+(?:in|from|since)\s+(?:(?:early|mid|late)[- ])?(?:[A-Z][a-z]+\s+)?(?:19|20)\d\d"
@@ -1027,8 +1029,25 @@ class _Run:
     def _market_date(s: _Sentence, place: PlaceMention, markets: list[PlaceMention]) -> DateMatch | None:
         """The date right after the market ("Brazil in September") or one that opens the sentence."""
         for date in s.dates:
-            if re.fullmatch(r"\s+(?:in|on|since|from)\s+(?:the\s+)?", s.text[place.end : date.start]):
+            gap = s.text[place.end : date.start]
+            if re.fullmatch(r"\s+(?:in|on|since|from)\s+(?:the\s+)?", gap):
                 return date
+            if gap == " " and _BARE_RELATIVE.match(s.text, date.start):
+                return date  # "entered Saudi Arabia last month"
+        # "entered Qatar and Saudi Arabia last year": a date after the last market of a plain list
+        if place in markets and markets[-1] is not place:
+            last = markets[-1]
+            plain = all(
+                re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", s.text[a.end : b.start])
+                for a, b in pairwise(markets)
+            )
+            if plain:
+                for date in s.dates:
+                    gap = s.text[last.end : date.start]
+                    if re.fullmatch(r"\s+(?:in|on|since|from)\s+(?:the\s+)?", gap) or (
+                        gap == " " and _BARE_RELATIVE.match(s.text, date.start)
+                    ):
+                        return date
         leading = [d for d in s.dates if markets and d.end <= markets[0].start]
         if leading and not any(d.start > markets[0].start for d in s.dates):
             return leading[0]
