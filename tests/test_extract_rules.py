@@ -323,3 +323,19 @@ def test_market_entry_last_year_shared_by_list(gazetteer: Gazetteer) -> None:
     assert entries == {"qatar": DateValue(PartialDate(2024)), "saudi-arabia": DateValue(PartialDate(2024))}
     ex = _text(gazetteer, "Xpeng entered Saudi Arabia last month.", PartialDate(2025, 11, 3))
     assert [c.value for c in _find(ex, "xpeng", "market_entry_date")] == [DateValue(PartialDate(2025, 10))]
+
+
+def test_its_markets_are(gazetteer: Gazetteer) -> None:
+    body = (
+        "Chery sold 2.6 million vehicles last year. Its main overseas markets are Russia, Brazil and Mexico."
+    )
+    ex = _text(gazetteer, body, PartialDate(2025, 6, 1))
+    assert {c.qualifiers["market"] for c in _find(ex, "chery", "overseas_market")} == {
+        "russia",
+        "brazil",
+        "mexico",
+    }
+    ex = _text(
+        gazetteer, "Chery sold 2.6 million cars. Analysts say the biggest markets are Europe and Brazil."
+    )
+    assert not _find(ex, "chery", "overseas_market")

@@ -103,7 +103,8 @@ _MARKET_CUE = re.compile(
     r"launched in|launch in|launches in|debuted in|rollouts? in|arrived in|went on sale in|on sale in|"
     r"started deliveries in|began deliveries in|begins deliveries in|markets? like|foray into|expansion into|"
     r"landed in|sells?\s+(?:(?:cars|vehicles|EVs|models)\s+)?in|selling\s+(?:cars|vehicles|EVs)\s+in|"
-    r"(?:added|adds)\s+(?:\w+\s+){0,2}?|(?:launched|launches|introduced)\s+its\s+(?:[\w-]+\s+){1,4}?in)"
+    r"(?:added|adds)\s+(?:\w+\s+){0,2}?|(?:launched|launches|introduced)\s+its\s+(?:[\w-]+\s+){1,4}?in"
+    r"|(?:[Ii]ts|[Tt]heir|[A-Z][\w-]*(?:’s|'s))\s+(?:[\w-]+\s+){0,2}?markets\s+(?:are|include))"
     r"\s+(?:the\s+)?$"
 )
 _ENTRY_CUE = re.compile(
