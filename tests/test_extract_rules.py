@@ -339,3 +339,15 @@ def test_its_markets_are(gazetteer: Gazetteer) -> None:
         gazetteer, "Chery sold 2.6 million cars. Analysts say the biggest markets are Europe and Brazil."
     )
     assert not _find(ex, "chery", "overseas_market")
+
+
+def test_mutual_and_alliance_partnerships(gazetteer: Gazetteer) -> None:
+    body = "Volkswagen and Xpeng have agreed to extend their partnership to cover hybrid cars."
+    ex = _text(gazetteer, body)
+    assert [c.qualifiers["partner"] for c in _find(ex, "volkswagen", "partnership")] == ["xpeng"]
+    assert [c.qualifiers["partner"] for c in _find(ex, "xpeng", "partnership")] == ["volkswagen"]
+    body = "Huawei works with carmakers through its alliance, better known as HIMA, which includes Seres, Chery and BAIC."
+    ex = _text(gazetteer, body)
+    assert {c.qualifiers["partner"] for c in _find(ex, "huawei", "partnership")} == {"seres", "chery", "baic"}
+    ex = _text(gazetteer, "Xpeng said it would extend its partnership programme.")
+    assert not [c for c in ex.claims if c.property == "partnership"]

@@ -408,6 +408,15 @@ _PARTNER = re.compile(
     r"joint\s+venture\s+with|signed\s+(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:agreement|deal|MoU|memorandum[\w\s]*?)\s+with|"
     r"collaborat(?:e|es|ed|ion|ing)\s+with|alliance\s+with)\s+$"
 )
+# "A and B have agreed to extend their partnership": a partnership between the named pair
+_MUTUAL_PARTNER = re.compile(
+    r"\b(?:have\s+|had\s+)?(?:agreed\s+to\s+)?(?:extend(?:ed)?|expand(?:ed)?|deepen(?:ed)?|widen(?:ed)?|"
+    r"form(?:ed)?|renew(?:ed)?)\s+(?:their|a)\s+(?:[\w-]+\s+){0,2}?(?:partnership|alliance|collaboration)\b"
+)
+# "its … Alliance, better known as HIMA, which includes Seres, Chery and BAIC"
+_ALLIANCE_MEMBERS = re.compile(
+    r"\b(?:[Aa]lliance|[Cc]onsortium)\b[^.;]{0,60}?\b(?:which|that)\s+(?:includes|comprises)\s+"
+)
 _HQ_NOUN = re.compile(
     r"(?:-based)?\s+(?:(?:electric|EV|car|auto|chip|battery|tech|technology|software|robotaxi|state-owned|private)\s+)?"
     r"(?:automaker|carmaker|company|firm|group|startup|start-up|developer|maker|manufacturer|EV maker|supplier|rival|competitor|peer)\b"
@@ -1025,6 +1034,42 @@ class _Run:
                     self._claim(
                         s, subject, "market_entry_date", DateValue(date.date), confidence - 0.1, qualifiers
                     )
+
+    def _mutual_partners(self, s: _Sentence) -> None:
+        text = s.text
+        match = _MUTUAL_PARTNER.search(text)
+        if match:
+            subjects, confidence = self._subjects_at(s, match.start())
+            named = {m.entity_id for m in s.subjects if m.end <= match.start()}
+            if len(subjects) == 2 and set(subjects) <= named:
+                for subject in subjects:
+                    for other in subjects:
+                        if other != subject:
+                            name = self.gaz.display_name(other)
+                            self._claim(
+                                s, subject, "partnership", Text(name), confidence - 0.05, {"partner": other}
+                            )
+        alliance = _ALLIANCE_MEMBERS.search(text)
+        if not alliance:
+            return
+        members: list[str] = []
+        cursor = alliance.end()
+        for mention in s.subjects:
+            if mention.start < alliance.end():
+                continue
+            if not re.fullmatch(r"\s*(?:,|,?\s*and|&)?\s*", text[cursor : mention.start]):
+                break
+            if mention.entity_id not in members:
+                members.append(mention.entity_id)
+            cursor = mention.end
+        if not members:
+            return
+        owners, confidence = self._subjects_at(s, alliance.start(), exclude=members)
+        if len(owners) != 1:
+            return
+        for member in members:
+            name = self.gaz.display_name(member)
+            self._claim(s, owners[0], "partnership", Text(name), confidence - 0.05, {"partner": member})
 
     @staticmethod
     def _market_date(s: _Sentence, place: PlaceMention, markets: list[PlaceMention]) -> DateMatch | None:
@@ -1829,6 +1874,7 @@ class _Run:
                         confidence - 0.05,
                         {"partner": mention.entity_id},
                     )
+        self._mutual_partners(s)
         for date in s.dates:
             if date.kind == "year" and _FOUNDED.search(text[: date.start]):
                 subjects, confidence = self._subjects_at(s, date.start)
