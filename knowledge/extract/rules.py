@@ -1037,6 +1037,9 @@ class _Run:
 
     def _mutual_partners(self, s: _Sentence) -> None:
         text = s.text
+        lower = text.lower()
+        if not any(word in lower for word in ("partnership", "alliance", "collaboration", "consortium")):
+            return
         match = _MUTUAL_PARTNER.search(text)
         if match:
             subjects, confidence = self._subjects_at(s, match.start())
