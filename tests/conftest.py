@@ -33,3 +33,11 @@ def settings(tmp_path: Path) -> Settings:
 def core(sqlite_db: Database, settings: Settings) -> Core:
     """A core on SQLite with the tracked entities and the bundled starter facts."""
     return make_core(sqlite_db, settings, seed=True)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Keep the run's summary as its last line: loopback fake servers of async tests can leave
+    finished-loop tasks that asyncio reports while the interpreter exits, after pytest's summary."""
+    import logging
+
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
