@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from bot.commands.registry import command
-from bot.commands.subscribe import _default_tz, require_channel
+from bot.commands.subscribe import _default_tz, channel_subscription, require_channel
 from bot.context import Context
 from bot.digest.content import Digest, compose, scope_of
 from bot.digest.timing import as_utc, local_label, next_occurrence, zone
@@ -20,11 +18,7 @@ def channel_digest(ctx: Context, channel: str, full: bool) -> tuple[Digest, Subs
     request = ctx.request
     now = as_utc(ctx.clock())
     with ctx.db.session() as session:
-        sub = session.scalars(
-            select(Subscription).where(
-                Subscription.platform == request.platform, Subscription.channel == channel
-            )
-        ).first()
+        sub = channel_subscription(session, request.platform, channel)
         if sub is not None:
             scope = scope_of(sub.companies, sub.topics, sub.tz, sub.quiet_mode)
         else:

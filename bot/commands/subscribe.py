@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.commands.registry import command
 from bot.context import Context
@@ -21,6 +22,12 @@ UNSUBSCRIBE_USAGE = "/ev unsubscribe"
 LIST_USAGE = "/ev subscriptions"
 QUIET_MODES = ("post", "skip")
 _TOPIC_ALIASES = {t.replace("_", "-"): t for t in TOPIC_NAMES} | {t: t for t in TOPIC_NAMES}
+
+
+def channel_subscription(session: Session, platform: str, channel: str) -> Subscription | None:
+    return session.scalars(
+        select(Subscription).where(Subscription.platform == platform, Subscription.channel == channel)
+    ).first()
 
 
 def require_channel(ctx: Context, usage: str) -> str:
@@ -132,18 +139,10 @@ def subscribe(ctx: Context, args: list[str]) -> Reply:
     channel = require_channel(ctx, USAGE)
     request = ctx.request
     with ctx.db.session() as session:
-        current = session.scalars(
-            select(Subscription).where(
-                Subscription.platform == request.platform, Subscription.channel == channel
-            )
-        ).first()
+        current = channel_subscription(session, request.platform, channel)
     values = parse_options(ctx, args, current)
     with ctx.db.transaction() as session:
-        sub = session.scalars(
-            select(Subscription).where(
-                Subscription.platform == request.platform, Subscription.channel == channel
-            )
-        ).first()
+        sub = channel_subscription(session, request.platform, channel)
         before = _snapshot(sub) if sub is not None else None
         if sub is None:
             sub = Subscription(platform=request.platform, workspace=request.workspace, channel=channel,
@@ -168,11 +167,7 @@ def unsubscribe(ctx: Context, args: list[str]) -> Reply:
     channel = require_channel(ctx, UNSUBSCRIBE_USAGE)
     request = ctx.request
     with ctx.db.transaction() as session:
-        sub = session.scalars(
-            select(Subscription).where(
-                Subscription.platform == request.platform, Subscription.channel == channel
-            )
-        ).first()
+        sub = channel_subscription(session, request.platform, channel)
         if sub is None:
             return Reply(kind="info", title="Daily digest", ephemeral=True,
                          sections=[Section(text=f"#{channel} has no digest subscription.")])  # fmt: skip
