@@ -10,13 +10,15 @@ store are cached (``CommandSpec.cacheable``), never anything that depends on who
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from bot.reply import Reply
-from knowledge.db import Database
+from knowledge.db import Database, local_commits
 from knowledge.schema import Audit, Claim, EntityAlias, Evidence
 
 Key = tuple[str, ...]
@@ -38,9 +40,35 @@ _VERSION = select(
 
 
 def store_version(db: Database) -> StoreVersion:
-    with db.engine.connect() as conn:  # a bare connection: this runs on every command
-        row = conn.execute(_VERSION).one()
+    row = db.quick_row(_VERSION)  # this runs on every command: the database's fast read path
     return StoreVersion(*(int(value or 0) for value in row))
+
+
+class VersionClock:
+    """The store's version, read again when it may have changed.
+
+    Every commit made by this process is noticed at once (``local_commits``), so whoever
+    changed something here sees the change in their next answer. Commits by other processes
+    (other replicas, ``evbot ingest`` run beside the bot) are noticed when the last read is
+    older than ``max_age`` seconds: at 2,000 requests a second, reading the version for each one
+    cost more than answering from the cache. ``max_age=0`` reads it for every command.
+    """
+
+    def __init__(self, db: Database, max_age: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.db = db
+        self.max_age = max_age
+        self.clock = clock
+        self._last: tuple[int, float, StoreVersion] | None = None
+
+    def current(self) -> StoreVersion:
+        commits = local_commits()  # before the read: a commit during the read forces another
+        now = self.clock()
+        last = self._last
+        if last is not None and last[0] == commits and now - last[1] < self.max_age:
+            return last[2]
+        version = store_version(self.db)
+        self._last = (commits, now, version)
+        return version
 
 
 class AnswerCache:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from rapidfuzz import process
 
 import bot.commands  # noqa: F401  (registers the commands)
-from bot.answers import AnswerCache, store_version
+from bot.answers import AnswerCache, VersionClock
 from bot.commands.registry import REGISTRY, CommandSpec, visible_commands
 from bot.context import CommandRequest, Context, Refused
 from bot.grammar import UsageError, parse
@@ -37,6 +37,7 @@ class Core:
         self.clock = clock
         self.names = NameIndex(db)
         self.answers = AnswerCache(size=64)
+        self.versions = VersionClock(db, max_age=settings.store_recheck_ms / 1000)
 
     def spec_for(self, text: str) -> CommandSpec | None:
         """The command a line would run (adapters use it to decide whether to defer)."""
@@ -52,7 +53,7 @@ class Core:
             if spec is None:
                 raise UsageError(self._unknown_command(parsed.name))
             self._check_arity(spec, parsed.args)
-            version = store_version(self.db)  # one query: the alias index's and the answers' freshness
+            version = self.versions.current()  # the alias index's and the answers' freshness
             self.names.refresh(version.alias)
             context = Context(request, self.db, self.settings, self.names, self.clock)
             if spec.permission:
@@ -100,7 +101,7 @@ class Core:
         spec = REGISTRY.get(parsed.name)
         if spec is None or not spec.cacheable or spec.permission:
             return None
-        return self.answers.get(_answer_key(spec, parsed.args), store_version(self.db))
+        return self.answers.get(_answer_key(spec, parsed.args), self.versions.current())
 
     def check(self, request: CommandRequest, permission: str) -> Refused | None:
         """Whether the request's principal holds ``permission``, by the same policy as commands.

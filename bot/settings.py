@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     seed_on_start: bool = _env(True, "EVBOT_SEED", "seed_on_start")
     feeds: str = _env("", "EVBOT_FEEDS", "feeds")
     feed_poll_minutes: float = _env(30.0, "EVBOT_FEED_POLL_MINUTES", "feed_poll_minutes")
+    # How stale a cached answer may be after another process (replica, `evbot ingest`) changed
+    # the store; this process's own changes are seen at once. 0 checks the store every command.
+    store_recheck_ms: float = _env(50.0, "EVBOT_STORE_RECHECK_MS", "store_recheck_ms")
 
     slack_bot_token: SecretStr | None = _env(None, "SLACK_BOT_TOKEN", "slack_bot_token")
     slack_signing_secret: SecretStr | None = _env(None, "SLACK_SIGNING_SECRET", "slack_signing_secret")
