@@ -10,6 +10,7 @@ whatever the database does. The core is synchronous: it always runs in a worker 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 import time
@@ -62,32 +63,59 @@ def response_type(reply: Reply, private: bool) -> str:
     return "ephemeral" if private or reply.ephemeral or reply.is_error else "in_channel"
 
 
-_RENDERED: OrderedDict[int, tuple[weakref.ref[Reply], dict[str, Any]]] = OrderedDict()
+@dataclass
+class Rendering:
+    """One reply rendered for Slack, and its acknowledgement bodies already encoded as JSON."""
+
+    payload: dict[str, Any]
+    encoded: dict[str, str] = field(default_factory=dict)
+
+    def body(self, kind: str) -> str:
+        text = self.encoded.get(kind)
+        if text is None:
+            text = json.dumps(
+                {"text": self.payload["text"], "blocks": self.payload["blocks"], "response_type": kind}
+            )
+            self.encoded[kind] = text
+        return text
+
+
+_RENDERED: OrderedDict[int, tuple[weakref.ref[Reply], Rendering]] = OrderedDict()
 _RENDERED_MAX = 256
 
 
-def rendered(reply: Reply) -> dict[str, Any]:
+def rendered(reply: Reply) -> Rendering:
     """``to_block_kit(reply)``, remembered per reply object: the core hands out the same reply for a
     repeated question until the store changes, and rendering it again would give the same blocks."""
     key = id(reply)
     hit = _RENDERED.get(key)
     if hit is not None and hit[0]() is reply:
         return hit[1]
-    payload = to_block_kit(reply)
-    _RENDERED[key] = (weakref.ref(reply), payload)
+    rendering = Rendering(to_block_kit(reply))
+    _RENDERED[key] = (weakref.ref(reply), rendering)
     while len(_RENDERED) > _RENDERED_MAX:
         _RENDERED.popitem(last=False)
-    return payload
+    return rendering
 
 
 def message(reply: Reply, private: bool) -> dict[str, Any]:
-    """The keyword arguments for ``ack``/``respond``: rendered blocks and who sees them."""
-    payload = rendered(reply)
+    """The keyword arguments for ``respond``: rendered blocks and who sees them."""
+    payload = rendered(reply).payload
     return {
         "text": payload["text"],
         "blocks": payload["blocks"],
         "response_type": response_type(reply, private),
     }
+
+
+async def ack_with(ack: Ack, reply: Reply, private: bool) -> None:
+    """Acknowledge with the reply as the response body.
+
+    The body is handed to bolt already encoded: ``ack`` given only a string returns it as the
+    body, and bolt labels a body that starts with ``{`` as JSON. Encoding the ~5 KB of blocks
+    again for every repeated question was the adapter's largest cost after the store's.
+    """
+    await ack(rendered(reply).body(response_type(reply, private)))
 
 
 def principal(team_id: str, user_id: str) -> str:
@@ -152,12 +180,12 @@ class SlackHandlers:
         )
         cached = self.core.cached_answer(request)  # a repeated question: no trip to a worker thread
         if cached is not None:
-            await ack(**message(cached, private))
+            await ack_with(ack, cached, private)
             return
         task = asyncio.ensure_future(self.run(request))
         done, _ = await asyncio.wait({task}, timeout=self.ack_budget)
         if done:
-            await ack(**message(task.result(), private))
+            await ack_with(ack, task.result(), private)
             return
         await ack(text=WORKING, response_type="ephemeral")
         self._later(self._respond_when_done(task, respond, private))

@@ -244,3 +244,25 @@ async def test_a_repeated_question_is_answered_from_the_cache_until_the_store_ch
         audit(session, "test", "note", "store", None)
     await post(http, runtime, body, sign(SECRET, body))
     assert len(handled) == 2
+
+
+async def test_the_ack_body_is_the_rendered_reply_as_json(
+    runtime: SlackRuntime, http: aiohttp.ClientSession, fake_slack: FakeSlack
+) -> None:
+    """The acknowledgement body is encoded once per answer and handed to bolt as text: on the
+    wire it must still be JSON, labelled as JSON, and exactly the pure renderer's blocks."""
+    from adapters.slack.render import to_block_kit
+    from bot.context import CommandRequest
+
+    core = runtime.app.evbot_handlers.core  # type: ignore[attr-defined]
+    for text, kind in (
+        ("compare xpeng li-auto", "in_channel"),
+        ("compare xpeng li-auto private", "ephemeral"),
+    ):
+        body = slash_body(text, fake_slack.hook_url())
+        async with http.post(url(runtime), data=body, headers=sign(SECRET, body)) as response:
+            assert response.status == 200
+            assert response.content_type == "application/json"
+            payload = await response.json()
+        expected = to_block_kit(core.handle(CommandRequest(text="/ev compare xpeng li-auto")))
+        assert payload == {"text": expected["text"], "blocks": expected["blocks"], "response_type": kind}
