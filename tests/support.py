@@ -89,3 +89,14 @@ def make_settings(tmp_path: Path, **overrides: object) -> Settings:
 def make_core(db: Database, settings: Settings, seed: bool = False) -> Core:
     prepare_store(db, seed=seed)
     return Core(db, settings)
+
+
+def head_revision() -> str:
+    """The newest migration, i.e. what ``alembic_version`` holds after an upgrade."""
+    from alembic.script import ScriptDirectory
+
+    from knowledge.db import MIGRATIONS
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head

@@ -124,15 +124,13 @@ def oauth_enabled(settings: Settings) -> bool:
 def oauth_settings(settings: Settings, engine: Engine) -> AsyncOAuthSettings:
     """OAuth settings for ``/slack/install`` and ``/slack/oauth_redirect``, storing into ``engine``.
 
-    Creates the ``slack_installations``, ``slack_bots`` and ``slack_oauth_states`` tables when they
-    are missing (they sit beside evbot's own tables and are not managed by its migrations).
+    The ``slack_installations``, ``slack_bots`` and ``slack_oauth_states`` tables come from the
+    store's migrations (``0003_slack_install``), like evbot's own tables.
     """
     if not settings.slack_client_id or settings.slack_client_secret is None:
         raise ValueError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are both needed for installs")
     installations = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=engine, logger=log)
     states = SQLAlchemyOAuthStateStore(expiration_seconds=STATE_EXPIRY_SECONDS, engine=engine, logger=log)
-    installations.create_tables()
-    states.create_tables()
     return AsyncOAuthSettings(
         client_id=settings.slack_client_id,
         client_secret=settings.slack_client_secret.get_secret_value(),

@@ -203,7 +203,6 @@ class InstalledSlackPosters:
         if not settings.slack_client_id:
             raise ValueError("InstalledSlackPosters needs SLACK_CLIENT_ID")
         store = SQLAlchemyInstallationStore(client_id=settings.slack_client_id, engine=db.engine, logger=log)
-        store.create_tables()
 
         def find_token(team_id: str) -> str | None:
             bot = store.find_bot(enterprise_id=None, team_id=team_id)

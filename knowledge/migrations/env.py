@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 
 from knowledge.schema import Base
+
+# Any constant key: replicas of one deployment that start together upgrade one at a time.
+MIGRATION_LOCK_KEY = 0x65766275_70677264  # "evbupgrd"
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -19,5 +22,8 @@ with engine.connect() as connection:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Held until this transaction ends; a replica that waited finds nothing left to do.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         context.run_migrations()
     connection.commit()

@@ -19,8 +19,7 @@ from tests.support import make_settings
 
 
 def install(db: Database, team_id: str, token: str) -> None:
-    store = SQLAlchemyInstallationStore(client_id="cid", engine=db.engine)
-    store.create_tables()
+    store = SQLAlchemyInstallationStore(client_id="cid", engine=db.engine)  # tables: migration 0003
     store.save_bot(Bot(app_id="A1", enterprise_id=None, team_id=team_id, bot_token=token, bot_id="B1",
                        bot_user_id="U1", installed_at=datetime.now(UTC).timestamp()))  # fmt: skip
 
