@@ -51,6 +51,15 @@ def make_engine(url: str, schema: str | None = None) -> Engine:
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
+def include_object(
+    _object: object, _name: str | None, _type: str, reflected: bool, compare_to: object
+) -> bool:
+    """What Alembic's autogenerate compares: not the objects the models leave out on purpose (the
+    search migration's FTS5 tables and GIN expression indexes, the Slack install tables), which
+    it would otherwise propose to drop."""
+    return not (reflected and compare_to is None)
+
+
 def alembic_config(engine: Engine) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine, text
 
+from knowledge.db import include_object
 from knowledge.schema import Base
 
 # Any constant key: replicas of one deployment that start together upgrade one at a time.
 MIGRATION_LOCK_KEY = 0x65766275_70677264  # "evbupgrd"
+
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -19,6 +21,7 @@ with engine.connect() as connection:
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
+        include_object=include_object,
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
