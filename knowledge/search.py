@@ -1,8 +1,9 @@
 """Full-text search over development sentences and claims, with their sources.
 
 SQLite uses the FTS5 tables of migration ``0002_search`` (kept in step by triggers, so an
-article's sentences are searchable as soon as its transaction commits); PostgreSQL uses GIN
-expression indexes on ``to_tsvector('english', ...)``. Both stem English words, so "delivered"
+article's sentences are searchable as soon as its transaction commits); PostgreSQL uses stored
+``search_vector`` columns (``to_tsvector('english', ...)``, migration ``0004_search_vectors``)
+with GIN indexes. Both stem English words, so "delivered"
 finds "deliveries". All terms must match; when nothing does, any term may. Relevance is ranked
 among the newest ``WINDOW`` matches, which keeps a query on a common word fast on a large store.
 
@@ -27,11 +28,6 @@ Mode = Literal["all", "any"]
 MAX_TERMS = 12
 WINDOW = 400  # newest matches ranked per query (news: recency first, then relevance within it)
 
-# Must match the expression of ix_claim_search in migration 0002_search.
-PG_CLAIM_TEXT = (
-    "replace(subject_id, '-', ' ') || ' ' || replace(property, '_', ' ') || ' ' || "
-    "coalesce(value_text, '') || ' ' || coalesce(value_unit, '') || ' ' || coalesce(value_date, '')"
-)
 
 STOPWORDS = frozenset(
     [
@@ -156,19 +152,13 @@ def _ranked_ids(
     session: Session, kind: Literal["development", "claim"], terms: Sequence[str], mode: Mode, n: int
 ) -> list[int]:
     if _dialect(session) == "postgresql":
-        if kind == "development":
-            sql = (
-                "SELECT id FROM (SELECT id, sentence FROM development, to_tsquery('english', :q) AS q "
-                "WHERE to_tsvector('english', sentence) @@ q ORDER BY id DESC LIMIT :window) AS recent, "
-                "to_tsquery('english', :q) AS q "
-                "ORDER BY ts_rank(to_tsvector('english', sentence), q) DESC, id DESC LIMIT :n"
-            )
-        else:
-            sql = (
-                f"SELECT id FROM claim, to_tsquery('english', :q) AS q "
-                f"WHERE to_tsvector('english', {PG_CLAIM_TEXT}) @@ q "
-                f"ORDER BY ts_rank(to_tsvector('english', {PG_CLAIM_TEXT}), q) DESC, id DESC LIMIT :n"
-            )
+        # search_vector: a stored to_tsvector column (migration 0004) with a GIN index. Only the
+        # newest WINDOW matches are ranked: a common word must not cost a ts_rank per match.
+        sql = (
+            f"SELECT id FROM (SELECT id, search_vector FROM {kind}, to_tsquery('english', :q) AS q "
+            "WHERE search_vector @@ q ORDER BY id DESC LIMIT :window) AS recent, "
+            "to_tsquery('english', :q) AS q ORDER BY ts_rank(search_vector, q) DESC, id DESC LIMIT :n"
+        )
         params = {"q": _tsquery(terms, mode), "n": n, "window": WINDOW}
         return [int(r[0]) for r in session.execute(text(sql), params)]
     table = "development_fts" if kind == "development" else "claim_fts"
