@@ -3,9 +3,9 @@
 The window runs from the end of the channel's previous sent digest (or 24 hours back when there
 is none, at most 7 days) to now. Inside it:
 
-1. **Corrections** come first: an admin override, retraction or new value (audit rows on a
-   claim) for a fact one of the channel's recent digests carried, with the old value, the new
-   one, who and why.
+1. **Corrections** come first: an admin override, retraction, new value or undo (audit rows on
+   a claim) for a fact one of the channel's recent digests carried, with the old value, the new
+   one, who and why — unless the value shown now is again the one the channel saw.
 2. **Deliveries and prices**, then **new and changed facts**: slots whose shown value changed,
    as ``before → after`` (before = what the channel was last shown, or the value shown at the
    window's start) with the delta for quantities.
@@ -42,7 +42,7 @@ DEFAULT_WINDOW = timedelta(hours=24)
 MAX_WINDOW = timedelta(days=7)
 CARRIED_DIGESTS = 7  # corrections look at what the channel's last N digests showed
 COMPANY_TYPES = ("company", "brand")
-CORRECTION_ACTIONS = ("override", "retract", "set")
+CORRECTION_ACTIONS = ("override", "retract", "set", "undo")
 FLOW_PROPERTIES = frozenset(
     {
         "deliveries",
@@ -310,7 +310,11 @@ def _corrections(snapshot: Snapshot, scope: Scope, window: Window, previous: Pre
         else:
             new_text = "withdrawn (no value is shown now)"
             sources = []
-        verb = {"override": "overridden", "retract": "retracted", "set": "set"}.get(row.action, row.action)
+        if new_text == entry.get("value"):
+            continue  # the channel already saw this value (e.g. a retraction was undone): no news
+        verb = {"override": "overridden", "retract": "retracted", "set": "set", "undo": "reverted"}.get(
+            row.action, row.action
+        )
         why = row.reason.strip() if row.reason and row.reason.strip() else "no reason given"
         subject = str(entry.get("subject", ""))
         label = (

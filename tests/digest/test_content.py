@@ -157,3 +157,34 @@ def test_quiet_day_and_deliveries_block(store: Database) -> None:
     assert section.title == "Deliveries and prices"
     assert "Starting price (G6)" in section.bullets[0].text and "→" in section.bullets[0].text
     assert "-20,000" in section.bullets[0].text and "-10.0%" in section.bullets[0].text
+
+
+def test_an_undone_correction_is_not_announced_and_a_kept_one_is(store: Database) -> None:
+    """Retract a fact a channel was shown, then undo: the channel's value stands, so the next
+    digest has no correction. Retract it again and keep it: the correction is announced."""
+    from datetime import UTC, datetime, timedelta
+
+    from knowledge.curation import retract, undo
+
+    now = datetime.now(UTC)  # the curation functions stamp their audit rows with the real clock
+    with store.transaction() as s:
+        a1 = article(s, "https://cnevpost.example/1", "CnEVPost", "2026-11-01", now - timedelta(hours=2))
+        claim_id = fact(s, a1, "xpeng", "employees", quantity(15000, "people"), now - timedelta(hours=2)).id
+    with store.session() as s:
+        first = compose(s, "console", "xp", XPENG, now - timedelta(hours=1))
+    assert any(c["claim_id"] == claim_id for c in first.carried)
+    record_sent(store, "xp", "2026-11-01", now - timedelta(hours=1), first.carried)
+
+    admin = "console:local:admin"
+    retract(store, admin, claim_id, "checking the source")
+    undo(store, admin)
+    with store.session() as s:
+        after_undo = compose(s, "console", "xp", XPENG, datetime.now(UTC) + timedelta(minutes=1))
+    assert all(section.title != "Corrections" for section in after_undo.reply.sections)
+
+    retract(store, admin, claim_id, "the source withdrew the figure")
+    with store.session() as s:
+        kept = compose(s, "console", "xp", XPENG, datetime.now(UTC) + timedelta(minutes=1))
+    corrections = kept.reply.sections[0]
+    assert corrections.title == "Corrections"
+    assert "withdrawn" in corrections.bullets[0].text and "the source withdrew" in corrections.bullets[0].text
