@@ -101,7 +101,12 @@ class Core:
         spec = REGISTRY.get(parsed.name)
         if spec is None or not spec.cacheable or spec.permission:
             return None
-        return self.answers.get(_answer_key(spec, parsed.args), self.versions.current())
+        try:
+            version = self.versions.current()
+        except Exception:  # the store is unreachable: ``handle`` will answer with a clear error
+            log.warning("store version unavailable; the command goes the slow way", exc_info=True)
+            return None
+        return self.answers.get(_answer_key(spec, parsed.args), version)
 
     def check(self, request: CommandRequest, permission: str) -> Refused | None:
         """Whether the request's principal holds ``permission``, by the same policy as commands.

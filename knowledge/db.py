@@ -108,6 +108,9 @@ class Database:
         self.engine.dispose()
 
 
+QUICK_TIMEOUT_MS = 2000
+
+
 class QuickReader:
     """Runs small parameterless SELECTs straight on a DBAPI connection of its own.
 
@@ -176,6 +179,8 @@ class QuickReader:
             raise RuntimeError("the pool handed out a closed connection")
         if self.engine.dialect.name == "postgresql":
             connection.autocommit = True
+            # Adapters read through this on their event loop: a wedged server must not hold it.
+            connection.execute(f"SET statement_timeout = {QUICK_TIMEOUT_MS}")
         return connection
 
     def _drop(self) -> None:

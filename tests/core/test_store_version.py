@@ -127,3 +127,23 @@ def test_a_core_answers_afresh_after_another_process_changes_the_store(
     record_elsewhere(sqlite_db, "another process")
     assert core.cached_answer(request) is None  # the cached answer no longer matches the store
     assert core.handle(request) is not first
+
+
+def test_an_unreachable_store_makes_cached_answer_step_aside(
+    sqlite_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An adapter calls cached_answer on its event loop: a store error there must not escape, so
+    the command takes the normal path, which answers with a clear error."""
+    from bot.context import CommandRequest
+
+    core = make_core(sqlite_db, make_settings(tmp_path, store_recheck_ms=0), seed=True)
+    request = CommandRequest(text="/ev brief xpeng")
+    core.handle(request)
+
+    def broken(_statement: object) -> tuple[object, ...]:
+        raise ConnectionError("database is down")
+
+    monkeypatch.setattr(sqlite_db, "quick_row", broken)
+    assert core.cached_answer(request) is None
+    reply = core.handle(request)
+    assert reply.is_error
