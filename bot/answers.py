@@ -29,6 +29,12 @@ class StoreVersion(NamedTuple):
     claim: int
     evidence: int
     alias: int
+    aliases: int  # how many: an undone alias leaves the highest id as it was
+
+    @property
+    def names(self) -> tuple[int, int]:
+        """What the alias index compares to know whether to reload."""
+        return (self.alias, self.aliases)
 
 
 _VERSION = select(
@@ -36,6 +42,7 @@ _VERSION = select(
     select(func.max(Claim.id)).scalar_subquery(),
     select(func.max(Evidence.id)).scalar_subquery(),
     select(func.max(EntityAlias.id)).scalar_subquery(),
+    select(func.count(EntityAlias.id)).scalar_subquery(),
 )
 
 

@@ -54,7 +54,7 @@ class Core:
                 raise UsageError(self._unknown_command(parsed.name))
             self._check_arity(spec, parsed.args)
             version = self.versions.current()  # the alias index's and the answers' freshness
-            self.names.refresh(version.alias)
+            self.names.refresh(version.names)
             context = Context(request, self.db, self.settings, self.names, self.clock)
             if spec.permission:
                 context.require(spec.permission)

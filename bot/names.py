@@ -15,7 +15,7 @@ from knowledge.store import load_gazetteer
 from knowledge.values import normalise_name
 
 COMPANY_TYPES = ("company", "brand")
-_ALIAS_VERSION = select(func.max(EntityAlias.id))
+_ALIAS_VERSION = select(func.max(EntityAlias.id), func.count(EntityAlias.id))
 
 
 class NotFound(Exception):
@@ -27,30 +27,29 @@ class NotFound(Exception):
 
 @dataclass
 class _Snapshot:
-    version: int
+    version: tuple[int, int]
     gazetteer: Gazetteer
     choices: list[str]
     choice_ids: list[str]
 
 
 class NameIndex:
-    """The alias table in memory, refreshed when another process adds an alias."""
+    """The alias table in memory, reloaded when any process adds or removes an alias."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
         self._lock = threading.Lock()
         self._snapshot: _Snapshot | None = None
 
-    def _version(self) -> int:
-        # aliases are only ever added, so the highest id tells whether the table changed (and is an
-        # index lookup, unlike count(*))
-        with self.db.engine.connect() as conn:  # a bare connection: this runs on every command
-            top = conn.execute(_ALIAS_VERSION).scalar()
-        return int(top or 0)
+    def _version(self) -> tuple[int, int]:
+        # the highest id changes when an alias is added, the count also when an undo removes one
+        top, count = self.db.quick_row(_ALIAS_VERSION)
+        return int(top or 0), int(count or 0)
 
-    def refresh(self, version: int | None = None) -> None:
-        """Reload if any process added an alias since the last load. ``version`` is the highest
-        alias id when the caller has just read it; otherwise one indexed query reads it.
+    def refresh(self, version: tuple[int, int] | None = None) -> None:
+        """Reload if any process added or removed an alias since the last load. ``version`` is the
+        highest alias id and the alias count when the caller has just read them; otherwise one
+        query reads them.
 
         The core calls this once per command, so a command sees one consistent alias table."""
         current = self._snapshot

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from knowledge.dates import PartialDate
 from knowledge.db import Database
 from knowledge.facts import Fact, current_facts
-from knowledge.schema import Admin, Audit, Claim, Entity, EntityAlias, PendingAction, ReviewItem
+from knowledge.schema import Admin, Audit, Claim, Development, Entity, EntityAlias, PendingAction, ReviewItem
 from knowledge.serial import value_from_dict, value_to_dict
 from knowledge.store import (
     ACTIVE_STATUSES,
@@ -48,7 +48,8 @@ from knowledge.vocabulary import PROPERTIES, PropertySpec
 ADMIN_EXTRACTOR = "admin"
 ADMIN_EXTRACTOR_VERSION = "1"
 PENDING_TTL = timedelta(hours=24)
-UNDOABLE = ("fact_set", "fact_retract", "fact_confirm")
+NAME_CHANGES = ("alias_add", "entity_add")
+UNDOABLE = ("fact_set", "fact_retract", "fact_confirm", *NAME_CHANGES)
 
 
 class CurationError(Exception):
@@ -470,6 +471,7 @@ class Undone:
     change_id: int
     action: str
     restored: list[Claim]
+    removed_names: list[str] = field(default_factory=list)  # aliases (and the entity) an undo took away
 
 
 def undo(db: Database, actor: str) -> Undone:
@@ -488,8 +490,11 @@ def undo(db: Database, actor: str) -> Undone:
         if record is None:
             raise CurationError("You have no change to undo.")
         record_id, action, changes = record.id, record.action, list(record.payload.get("changes", []))
+        payload = dict(record.payload)
         first = session.get(Claim, int(changes[0]["claim"])) if changes else None
         subject = first.subject_id if first else None
+    if action in NAME_CHANGES:
+        return _undo_name_change(db, actor, record_id, action, payload)
     try:
         with db.transaction() as session:
             if subject:
@@ -540,6 +545,55 @@ def undo(db: Database, actor: str) -> Undone:
 
 # ---------------------------------------------------------------------------------------------
 # History
+
+
+def _undo_name_change(
+    db: Database, actor: str, record_id: int, action: str, payload: dict[str, Any]
+) -> Undone:
+    """Take back an added alias, or an added entity with its names while nothing refers to it yet."""
+    entity_id = str(payload["entity"])
+    try:
+        with db.transaction() as session:
+            record = session.get(PendingAction, record_id, populate_existing=True)
+            assert record is not None
+            if record.status != "done":
+                raise CurationError(f"Change #{record_id} is already {record.status}.")
+            query = select(EntityAlias).where(EntityAlias.entity_id == entity_id)
+            if action == "alias_add":
+                query = query.where(EntityAlias.alias_norm == str(payload["alias_norm"]))
+            else:
+                _refuse_if_referenced(session, entity_id)
+            aliases = list(session.scalars(query))
+            removed = [a.alias for a in aliases]
+            for alias in aliases:
+                session.delete(alias)
+            if action == "entity_add":
+                session.flush()
+                entity = session.get(Entity, entity_id)
+                if entity is not None:
+                    session.delete(entity)
+                removed.append(entity_id)
+            audit(session, actor, "undo", "entity", entity_id, before={"removed": removed}, after=None,
+                  reason=f"undo of change #{record_id} ({action})")  # fmt: skip
+            record.status = "undone"
+            return Undone(record_id, action, [], removed)
+    except _Conflict as exc:
+        with db.transaction() as session:
+            audit(session, actor, "refused", "pending_action", str(record_id),
+                  after={"command": "/ev fact undo", "change": record_id}, reason=f"undo refused: {exc}")  # fmt: skip
+        raise CurationError(f"Cannot undo change #{record_id}: {exc}. Nothing was changed.") from exc
+
+
+def _refuse_if_referenced(session: Session, entity_id: str) -> None:
+    uses = {
+        "facts about it": select(Claim.id).where(Claim.subject_id == entity_id),
+        "facts naming it": select(Claim.id).where(Claim.value_entity_id == entity_id),
+        "news about it": select(Development.id).where(Development.entity_id == entity_id),
+        "brands under it": select(Entity.id).where(Entity.parent_id == entity_id),
+    }
+    found = [what for what, query in uses.items() if session.scalars(query.limit(1)).first() is not None]
+    if found:
+        raise _Conflict(f"“{entity_id}” already has {', '.join(found)}")
 
 
 @dataclass
@@ -663,6 +717,7 @@ def add_entity(
             _add_alias(session, entity_id, alias, "official" if alias == zh else "short")
         for ticker in tickers:
             _add_alias(session, entity_id, ticker, "ticker")
+        _journal(session, actor, "entity_add", {"entity": entity_id})
         audit(session, actor, "entity_add", "entity", entity_id, before=None,
               after={"id": entity_id, "name": name, "type": kind, "parent": parent_id, "aliases": list(aliases),
                      "tickers": list(tickers)}, reason=reason)  # fmt: skip
@@ -673,6 +728,7 @@ def add_alias(db: Database, actor: str, entity_id: str, alias: str, reason: str 
     with db.transaction() as session:
         added = _add_alias(session, entity_id, alias, "short")
         if added:
+            _journal(session, actor, "alias_add", {"entity": entity_id, "alias_norm": normalise_name(alias)})
             audit(session, actor, "alias_add", "entity", entity_id, after={"alias": alias}, reason=reason)
         return added
 

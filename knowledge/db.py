@@ -99,7 +99,7 @@ class Database:
         with self._sessions.begin() as session:
             yield session
 
-    def quick_row(self, statement: Select[Any]) -> Sequence[Any]:
+    def quick_row(self, statement: Select[*tuple[Any, ...]]) -> Sequence[Any]:
         """The one row of a parameterless SELECT, read on a connection kept for such reads."""
         return self._quick.row(statement)
 
@@ -125,12 +125,12 @@ class QuickReader:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._sql: dict[int, tuple[Select[Any], str]] = {}
+        self._sql: dict[int, tuple[Select[*tuple[Any, ...]], str]] = {}
         self._connection: Any = None
         self._lock = threading.Lock()
         self._enabled = engine.url.database not in (None, "", ":memory:") or engine.dialect.name != "sqlite"
 
-    def row(self, statement: Select[Any]) -> Sequence[Any]:
+    def row(self, statement: Select[*tuple[Any, ...]]) -> Sequence[Any]:
         if not self._enabled:
             with self.engine.connect() as conn:
                 return tuple(conn.execute(statement).one())
@@ -150,7 +150,7 @@ class QuickReader:
         with self._lock:
             self._drop()
 
-    def _compiled(self, statement: Select[Any]) -> str:
+    def _compiled(self, statement: Select[*tuple[Any, ...]]) -> str:
         known = self._sql.get(id(statement))
         if known is not None and known[0] is statement:
             return known[1]

@@ -96,6 +96,12 @@ def _undo(ctx: Context, args: list[str]) -> Reply:
     undone = curation.undo(ctx.db, ctx.principal)
     from knowledge.store import claim_value
 
+    if undone.removed_names:
+        return Reply(
+            title=f"Undone: change #{undone.change_id} ({undone.action.replace('_', ' ')})",
+            sections=[Section(title="Removed", bullets=[Item(text=name) for name in undone.removed_names])],
+            footer="The undo is recorded in the audit log.",
+        )
     section = Section(title="Restored")
     for claim in undone.restored:
         section.bullets.append(Item(text=f"{claim_value(claim).display()} is {claim.status} again"

@@ -104,3 +104,33 @@ def test_history_lists_every_change(admin_core: Core, db: Database) -> None:
     assert len(reply.sections[0].bullets) == count
     assert "No changes" in text_of(ask(admin_core, "/ev fact history li-auto ceo", USER))
     assert ask(admin_core, "/ev fact history xpeng ceoo", USER).kind == "usage"
+
+
+def test_undo_takes_back_an_added_alias_and_the_bot_forgets_the_name(admin_core: Core, db: Database) -> None:
+    ask(admin_core, '/ev fact set xpeng ceo "Jane Doe"', confirmed=True)
+    assert ask(admin_core, "/ev alias add xpeng 小鹏汽车测试").kind == "answer"
+    assert ask(admin_core, "/ev brief 小鹏汽车测试", USER).kind == "answer"  # the new name works
+    reply = ask(admin_core, "/ev fact undo")
+    assert reply.kind == "answer" and "alias add" in reply.title and "小鹏汽车测试" in text_of(reply)
+    assert ask(admin_core, "/ev brief 小鹏汽车测试", USER).kind != "answer"  # forgotten at once
+    assert any(a.target_id == "xpeng" and a.target_type == "entity" for a in audits(db, "undo"))
+    # the earlier fact change is next in line, untouched by the first undo
+    assert any(c.value_text == "Jane Doe" and c.status != "retracted" for c in claims(db, "xpeng", "ceo"))
+    assert "fact set" in ask(admin_core, "/ev fact undo").title
+
+
+def test_undo_of_an_added_entity_and_its_refusal_once_it_is_used(admin_core: Core, db: Database) -> None:
+    assert ask(admin_core, '/ev entity add "Onvo Test" alias 乐道测试 parent nio').kind == "answer"
+    assert ask(admin_core, "/ev brief onvo-test", USER).kind == "answer"
+    reply = ask(admin_core, "/ev fact undo")
+    assert reply.kind == "answer" and "onvo-test" in text_of(reply)
+    assert ask(admin_core, "/ev brief 乐道测试", USER).kind != "answer"
+
+    assert ask(admin_core, '/ev entity add "Onvo Test" parent nio').kind == "answer"
+    ask(admin_core, '/ev fact set onvo-test ceo "Shen Fei"', confirmed=True)
+    refused = ask(admin_core, "/ev fact undo")  # alice's last change is the fact: undone first
+    assert "fact set" in refused.title
+    refused = ask(admin_core, "/ev fact undo")  # now the entity: it has (retracted) facts about it
+    assert refused.kind != "answer" and "already has facts about it" in text_of(refused)
+    assert ask(admin_core, "/ev brief onvo-test", USER).kind == "answer"  # nothing was changed
+    assert any("undo refused" in (a.reason or "") for a in audits(db, "refused"))
