@@ -530,17 +530,7 @@ def undo(db: Database, actor: str) -> Undone:
             record.status = "undone"
             return Undone(record_id, action, restored)
     except _Conflict as exc:
-        with db.transaction() as session:
-            audit(
-                session,
-                actor,
-                "refused",
-                "pending_action",
-                str(record_id),
-                after={"command": "/ev fact undo", "change": record_id},
-                reason=f"undo refused: {exc}",
-            )
-        raise CurationError(f"Cannot undo change #{record_id}: {exc}. Nothing was changed.") from exc
+        raise _refused_undo(db, actor, record_id, exc) from exc
 
 
 # ---------------------------------------------------------------------------------------------
@@ -578,10 +568,15 @@ def _undo_name_change(
             record.status = "undone"
             return Undone(record_id, action, [], removed)
     except _Conflict as exc:
-        with db.transaction() as session:
-            audit(session, actor, "refused", "pending_action", str(record_id),
-                  after={"command": "/ev fact undo", "change": record_id}, reason=f"undo refused: {exc}")  # fmt: skip
-        raise CurationError(f"Cannot undo change #{record_id}: {exc}. Nothing was changed.") from exc
+        raise _refused_undo(db, actor, record_id, exc) from exc
+
+
+def _refused_undo(db: Database, actor: str, record_id: int, conflict: _Conflict) -> CurationError:
+    """Record a refused undo (in its own transaction: the undo's own was rolled back)."""
+    with db.transaction() as session:
+        audit(session, actor, "refused", "pending_action", str(record_id),
+              after={"command": "/ev fact undo", "change": record_id}, reason=f"undo refused: {conflict}")  # fmt: skip
+    return CurationError(f"Cannot undo change #{record_id}: {conflict}. Nothing was changed.")
 
 
 def _refuse_if_referenced(session: Session, entity_id: str) -> None:

@@ -70,13 +70,14 @@ class Rendering:
     payload: dict[str, Any]
     encoded: dict[str, str] = field(default_factory=dict)
 
+    def fields(self, kind: str) -> dict[str, Any]:
+        """The message fields for ``respond`` (or an ack): text, blocks and who sees them."""
+        return {"text": self.payload["text"], "blocks": self.payload["blocks"], "response_type": kind}
+
     def body(self, kind: str) -> str:
         text = self.encoded.get(kind)
         if text is None:
-            text = json.dumps(
-                {"text": self.payload["text"], "blocks": self.payload["blocks"], "response_type": kind}
-            )
-            self.encoded[kind] = text
+            text = self.encoded[kind] = json.dumps(self.fields(kind))
         return text
 
 
@@ -100,12 +101,7 @@ def rendered(reply: Reply) -> Rendering:
 
 def message(reply: Reply, private: bool) -> dict[str, Any]:
     """The keyword arguments for ``respond``: rendered blocks and who sees them."""
-    payload = rendered(reply).payload
-    return {
-        "text": payload["text"],
-        "blocks": payload["blocks"],
-        "response_type": response_type(reply, private),
-    }
+    return rendered(reply).fields(response_type(reply, private))
 
 
 async def ack_with(ack: Ack, reply: Reply, private: bool) -> None:
