@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -100,3 +102,21 @@ def head_revision() -> str:
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert head is not None
     return head
+
+
+def evbot_env(tmp_path: Path, **values: str) -> dict[str, str]:
+    """The environment for a real ``evbot`` process: none of this shell's evbot/chat settings,
+    data under ``tmp_path``, plus ``values``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVBOT_", "SLACK_", "DISCORD_"))}
+    env.update(EVBOT_DATA_DIR=str(tmp_path / "data"), **values)
+    return env
+
+
+def stop_process(process: subprocess.Popen[Any]) -> None:
+    """Terminate a process started by a test; kill it if it does not exit within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -4,20 +4,19 @@ embed (through the gateway lease, as every deployment does)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.discord.fake import FakeDiscord, slash
+from tests.support import evbot_env, stop_process
 
 EVBOT = Path(sys.executable).parent / "evbot"
 
 
 async def test_evbot_run_answers_compare_with_a_cited_embed(fake: FakeDiscord, tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVBOT_", "SLACK_", "DISCORD_"))}
-    env.update(
-        EVBOT_DATA_DIR=str(tmp_path / "data"),
+    env = evbot_env(
+        tmp_path,
         DISCORD_TOKEN="test-token",
         EVBOT_DISCORD_API_URL=fake.api_url,
         EVBOT_DISCORD_GATEWAY_URL=fake.gateway_url,
@@ -36,9 +35,4 @@ async def test_evbot_run_answers_compare_with_a_cited_embed(fake: FakeDiscord, t
         assert "](<https://kr-asia.com/" in fields["Sources"]
         assert followups[0].json["allowed_mentions"] == {"parse": []}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

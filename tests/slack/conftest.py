@@ -6,10 +6,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from adapters.slack.runtime import SlackRuntime, start
+from adapters.slack.runtime import SlackRuntime
 from bot.core import Core
 from bot.settings import Settings
-from tests.slack.fakes import BOT_TOKEN, SECRET, FakeSlack
+from tests.slack.fakes import BOT_TOKEN, SECRET, FakeSlack, running
 from tests.support import make_settings
 
 
@@ -36,11 +36,8 @@ def slack_settings(tmp_path: Path, fake_slack: FakeSlack) -> Settings:
 
 @pytest.fixture
 async def runtime(core: Core, slack_settings: Settings) -> AsyncIterator[SlackRuntime]:
-    running = await start(core, slack_settings)
-    try:
-        yield running
-    finally:
-        await running.stop()
+    async with running(core, slack_settings) as started:
+        yield started
 
 
 @pytest.fixture

@@ -9,11 +9,17 @@ import hmac
 import json
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from aiohttp import WSMsgType, web
+
+from adapters.slack.runtime import SlackRuntime, start
+from bot.core import Core
+from bot.settings import Settings
 
 SECRET = "test-signing-secret"
 BOT_TOKEN = "xoxb-test-token"
@@ -240,3 +246,13 @@ class FakeSlack:
     async def push(self, envelope: dict[str, Any]) -> None:
         await self.socket_connected.wait()
         await self.sockets[-1].send_json(envelope)
+
+
+@asynccontextmanager
+async def running(core: Core, settings: Settings) -> AsyncIterator[SlackRuntime]:
+    """The Slack runtime as ``evbot run`` starts it, stopped afterwards."""
+    runtime = await start(core, settings)
+    try:
+        yield runtime
+    finally:
+        await runtime.stop()

@@ -29,6 +29,14 @@ async def post(
         return response.status, payload, time.monotonic() - started
 
 
+def record_handled(core: Any, monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Every request that reaches ``core.handle`` from now on (it still answers them)."""
+    handled: list[Any] = []
+    original = core.handle
+    monkeypatch.setattr(core, "handle", lambda r: (handled.append(r), original(r))[1])
+    return handled
+
+
 def blocks_of(payload: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     return [b for b in payload.get("blocks", []) if b["type"] == kind]
 
@@ -206,9 +214,7 @@ async def test_workspace_admin_lookup_is_optional(
     runtime: SlackRuntime, http: aiohttp.ClientSession, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handlers = runtime.app.evbot_handlers  # type: ignore[attr-defined]
-    seen: list[Any] = []
-    original = handlers.core.handle
-    monkeypatch.setattr(handlers.core, "handle", lambda r: (seen.append(r), original(r))[1])
+    seen = record_handled(handlers.core, monkeypatch)
     monkeypatch.setattr(handlers.core, "cached_answer", lambda r: None)  # every request reaches handle
     body = slash_body("compare xpeng li-auto", fake_slack.hook_url())
     await post(http, runtime, body, sign(SECRET, body))
@@ -231,9 +237,7 @@ async def test_a_repeated_question_is_answered_from_the_cache_until_the_store_ch
     runtime: SlackRuntime, http: aiohttp.ClientSession, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     handlers = runtime.app.evbot_handlers  # type: ignore[attr-defined]
-    handled: list[Any] = []
-    original = handlers.core.handle
-    monkeypatch.setattr(handlers.core, "handle", lambda r: (handled.append(r), original(r))[1])
+    handled = record_handled(handlers.core, monkeypatch)
     body = slash_body("compare xpeng li-auto", fake_slack.hook_url())
     first = await post(http, runtime, body, sign(SECRET, body))
     second = await post(http, runtime, body, sign(SECRET, body))

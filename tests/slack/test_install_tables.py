@@ -23,6 +23,11 @@ def library_tables() -> list[sa.Table]:
     ]
 
 
+def bot(team_id: str, token: str) -> Bot:
+    return Bot(app_id="A1", enterprise_id=None, team_id=team_id, bot_token=token, bot_id="B1",
+               bot_user_id="U1", installed_at=datetime.now(UTC).timestamp())  # fmt: skip
+
+
 def shape(column_type: sa.types.TypeEngine[object]) -> tuple[str, int | None]:
     """A type's family and length, as both SQLite and PostgreSQL report them back."""
     for family in (sa.Boolean, sa.DateTime, sa.Integer, sa.String):
@@ -49,17 +54,7 @@ def test_migrated_tables_match_the_installed_slack_sdk(db: Database) -> None:
 
 def test_the_stores_work_on_the_migrated_tables(db: Database) -> None:
     installations = SQLAlchemyInstallationStore(client_id="cid", engine=db.engine)
-    installations.save_bot(
-        Bot(
-            app_id="A1",
-            enterprise_id=None,
-            team_id="T1",
-            bot_token="xoxb-1",
-            bot_id="B1",
-            bot_user_id="U1",
-            installed_at=datetime.now(UTC).timestamp(),
-        )
-    )
+    installations.save_bot(bot("T1", "xoxb-1"))
     found = installations.find_bot(enterprise_id=None, team_id="T1")
     assert found is not None and found.bot_token == "xoxb-1"
     states = SQLAlchemyOAuthStateStore(expiration_seconds=60, engine=db.engine)
@@ -73,17 +68,7 @@ def test_tables_slack_sdk_created_before_the_migration_are_adopted(tmp_path: Pat
         old = SQLAlchemyInstallationStore(client_id="cid", engine=db.engine)
         old.create_tables()
         SQLAlchemyOAuthStateStore(expiration_seconds=60, engine=db.engine).create_tables()
-        old.save_bot(
-            Bot(
-                app_id="A1",
-                enterprise_id=None,
-                team_id="T1",
-                bot_token="xoxb-kept",
-                bot_id="B1",
-                bot_user_id="U1",
-                installed_at=datetime.now(UTC).timestamp(),
-            )
-        )
+        old.save_bot(bot("T1", "xoxb-kept"))
         db.upgrade()
         found = old.find_bot(enterprise_id=None, team_id="T1")
         assert found is not None and found.bot_token == "xoxb-kept"

@@ -11,9 +11,9 @@ import aiohttp
 import pytest
 from sqlalchemy import text
 
-from adapters.slack.runtime import SlackRuntime, start
+from adapters.slack.runtime import SlackRuntime
 from bot.core import Core
-from tests.slack.fakes import SECRET, FakeSlack, sign, slash_body
+from tests.slack.fakes import SECRET, FakeSlack, running, sign, slash_body
 from tests.support import make_settings
 
 
@@ -28,11 +28,8 @@ async def oauth_runtime(core: Core, fake_slack: FakeSlack, tmp_path: Path) -> As
         slack_port=0,
         slack_api_url=fake_slack.api_url,
     )
-    running = await start(core, settings)
-    try:
-        yield running
-    finally:
-        await running.stop()
+    async with running(core, settings) as started:
+        yield started
 
 
 async def test_install_flow_stores_the_workspace_and_serves_it(

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ import aiohttp
 
 from tests.slack.fakes import BOT_TOKEN, SECRET, FakeSlack, sign, slash_body
 from tests.slack.test_e2e import free_port
+from tests.support import evbot_env, stop_process
 
 EVBOT = Path(sys.executable).parent / "evbot"
 
@@ -22,9 +22,8 @@ async def test_evbot_run_serves_signed_compare_and_refuses_forgery(
     fake_slack: FakeSlack, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EVBOT_", "SLACK_", "DISCORD_"))}
-    env.update(
-        EVBOT_DATA_DIR=str(tmp_path / "data"),
+    env = evbot_env(
+        tmp_path,
         SLACK_SIGNING_SECRET=SECRET,
         SLACK_BOT_TOKEN=BOT_TOKEN,
         EVBOT_SLACK_HOST="127.0.0.1",
@@ -56,9 +55,4 @@ async def test_evbot_run_serves_signed_compare_and_refuses_forgery(
             async with http.post(f"{base}/slack/events", data=body, headers=sign("forged", body)) as response:
                 assert response.status == 401
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

@@ -9,10 +9,9 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.runtime import start
 from bot.commands.registry import REGISTRY
 from bot.core import Core
-from tests.slack.fakes import APP_TOKEN, BOT_TOKEN, FakeSlack, slash_fields
+from tests.slack.fakes import APP_TOKEN, BOT_TOKEN, FakeSlack, running, slash_fields
 from tests.support import make_settings
 
 
@@ -37,11 +36,8 @@ async def socket_runtime(core: Core, fake_slack: FakeSlack, tmp_path: Path) -> A
     settings = make_settings(
         tmp_path, slack_app_token=APP_TOKEN, slack_bot_token=BOT_TOKEN, slack_api_url=fake_slack.api_url
     )
-    running = await start(core, settings)
-    try:
-        yield running
-    finally:
-        await running.stop()
+    async with running(core, settings) as started:
+        yield started
 
 
 async def test_slash_command_over_socket_mode_is_acked_with_the_answer(
